@@ -56,7 +56,12 @@ function openMysql(url: string): Db {
       min: 0,
       max: 5,
       afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-        conn.query("SET time_zone = '+00:00', SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')", (err) => done(err, conn));
+        // UTC session; READ COMMITTED so a row another worker committed (an insert of ours that
+        // was ignored for it) is visible to the next statement of the same transaction.
+        conn.query("SET time_zone = '+00:00', SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')", (err) => {
+          if (err) return done(err, conn);
+          conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err2) => done(err2, conn));
+        });
       },
     },
   });
@@ -93,4 +98,9 @@ function openSqlite(file: string): Db {
 /** Closes the pool so the process can exit. */
 export async function closeDatabase(db: Db): Promise<void> {
   await db.knex.destroy();
+}
+
+/** True when `conn` talks to MySQL (the one place that needs to know: locking reads). */
+export function isMysql(conn: Conn): boolean {
+  return (conn.client as { config: { client: string } }).config.client === 'mysql2';
 }

@@ -47,3 +47,9 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.knex.migrate.latest({ migrationSource: source, tableName: 'knex_migrations' })) as [number, string[]];
   return applied;
 }
+
+/** Names of migrations not applied yet (empty when the schema is current). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = (await db.knex.migrate.list({ migrationSource: source, tableName: 'knex_migrations' })) as [unknown[], Array<string | { file?: string; name?: string }>];
+  return pending.map((p) => (typeof p === 'string' ? p : (p.name ?? p.file ?? String(p))));
+}

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { ref, tableOptions, time, timestamps } from './columns.js';
+import { ref, tableOptionsFor, time, timestamps } from './columns.js';
 
 /** Sellers and their marketplace connections (design.md §3). */
 export async function up(knex: Knex): Promise<void> {
+  const tableOptions = await tableOptionsFor(knex);
   if (!(await knex.schema.hasTable('sellers'))) {
     await knex.schema.createTable('sellers', (t) => {
       tableOptions(t);

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { ref, tableOptions, time, timestamps } from './columns.js';
+import { ref, tableOptionsFor, time, timestamps } from './columns.js';
 
 /** Warehouse SKUs, the codes and names that map to them, and sheet uploads (design.md §3, §4a). */
 export async function up(knex: Knex): Promise<void> {
+  const tableOptions = await tableOptionsFor(knex);
   if (!(await knex.schema.hasTable('skus'))) {
     await knex.schema.createTable('skus', (t) => {
       tableOptions(t);

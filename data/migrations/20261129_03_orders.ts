@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { longText, ref, tableOptions, time, timestamps } from './columns.js';
+import { longText, ref, tableOptionsFor, time, timestamps } from './columns.js';
 
 /** Marketplace order lines as last seen, fulfillment orders and their lines, shipments (design.md §3, §5). */
 export async function up(knex: Knex): Promise<void> {
+  const tableOptions = await tableOptionsFor(knex);
   if (!(await knex.schema.hasTable('mall_order_lines'))) {
     await knex.schema.createTable('mall_order_lines', (t) => {
       tableOptions(t);
@@ -13,7 +14,9 @@ export async function up(knex: Knex): Promise<void> {
       t.string('mall_line_id', 64).notNullable();
       t.string('mall_status', 64).notNullable();
       t.string('claim_status', 64).nullable();
+      t.string('line_state', 16).notNullable();
       t.string('seller_code', 400).nullable();
+      t.string('seller_code_field', 32).nullable();
       t.text('product_name').notNullable();
       t.text('option_text').notNullable();
       t.integer('quantity').notNullable();
@@ -29,7 +32,6 @@ export async function up(knex: Knex): Promise<void> {
       t.string('mapping_ref', 500).nullable();
       t.text('unmapped_reason').nullable();
       time(t, 'first_seen_at').notNullable();
-      time(t, 'last_seen_at').notNullable();
       time(t, 'updated_at').notNullable();
       t.unique(['shop_id', 'mall_line_id'], { indexName: 'mall_order_lines_shop_line_unique' });
       t.index(['shop_id', 'mall_order_id'], 'mall_order_lines_order_index');

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { ref, tableOptions, time, timestamps } from './columns.js';
+import { ref, tableOptionsFor, time, timestamps } from './columns.js';
 
 /** What to tell the marketplaces, where extraction stands, listings, instruction files (design.md §3, §6). */
 export async function up(knex: Knex): Promise<void> {
+  const tableOptions = await tableOptionsFor(knex);
   if (!(await knex.schema.hasTable('export_items'))) {
     await knex.schema.createTable('export_items', (t) => {
       tableOptions(t);

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { ref, tableOptions, time, timestamps } from './columns.js';
+import { ref, tableOptionsFor, time, timestamps } from './columns.js';
 
 /** Job runs and leases (design.md §7), console users and sessions (§13). */
 export async function up(knex: Knex): Promise<void> {
+  const tableOptions = await tableOptionsFor(knex);
   if (!(await knex.schema.hasTable('job_runs'))) {
     await knex.schema.createTable('job_runs', (t) => {
       tableOptions(t);

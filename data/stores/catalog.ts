@@ -1,0 +1,189 @@
+import type { Conn } from '../db.js';
+import { chunks } from './chunks.js';
+import { sha256 } from '../../lib/hash.js';
+import { toDbTime } from '../../lib/time.js';
+import type { Mall } from '../../lib/errors.js';
+
+/** A warehouse SKU (table `skus`). `onHand` is null until the warehouse's count arrives. */
+export interface Sku {
+  id: number;
+  sellerId: number;
+  skuCode: string;
+  skuName: string;
+  optionName: string | null;
+  barcode: string | null;
+  onHand: number | null;
+}
+
+/** One component of a seller code or a name + option key: which SKU, how many per ordered unit. */
+export interface Component {
+  /** Id of the mapping row (`sku_codes.id` or `name_mappings.id`). */
+  mappingId: number;
+  skuId: number;
+  skuCode: string;
+  quantity: number;
+}
+
+/** A name + option key (design.md §4 step 2), compared exactly. */
+export interface NameKey {
+  productName: string;
+  optionText: string;
+}
+
+type Row = Record<string, unknown>;
+
+function toSku(r: Row): Sku {
+  return {
+    id: Number(r.id),
+    sellerId: Number(r.seller_id),
+    skuCode: String(r.sku_code),
+    skuName: String(r.sku_name),
+    optionName: (r.option_name as string | null) ?? null,
+    barcode: (r.barcode as string | null) ?? null,
+    onHand: r.on_hand === null || r.on_hand === undefined ? null : Number(r.on_hand),
+  };
+}
+
+/** The lookup key of a name + option pair: hashes of both texts (they can be kilobytes long). */
+export function nameKeyId(key: NameKey): string {
+  return `${sha256(key.productName)}:${sha256(key.optionText)}`;
+}
+
+/** The seller's SKUs with these codes, by code. */
+export async function findSkusByCode(conn: Conn, sellerId: number, codes: Iterable<string>): Promise<Map<string, Sku>> {
+  const out = new Map<string, Sku>();
+  for (const part of chunks([...new Set(codes)])) {
+    const rows = (await conn('skus').where('seller_id', sellerId).whereIn('sku_code', part)) as Row[];
+    for (const r of rows) out.set(String(r.sku_code), toSku(r));
+  }
+  return out;
+}
+
+/** The components of each of these seller codes (a code absent from the map is not registered). */
+export async function findCodeComponents(conn: Conn, sellerId: number, codes: Iterable<string>): Promise<Map<string, Component[]>> {
+  const out = new Map<string, Component[]>();
+  for (const part of chunks([...new Set(codes)])) {
+    const rows = (await conn('sku_codes as c')
+      .join('skus as s', 's.id', 'c.sku_id')
+      .where('c.seller_id', sellerId)
+      .whereIn('c.seller_code', part)
+      .orderBy(['c.seller_code', 's.sku_code'])
+      .select('c.id', 'c.seller_code', 'c.sku_id', 'c.quantity', 's.sku_code')) as Row[];
+    for (const r of rows) {
+      const code = String(r.seller_code);
+      const list = out.get(code) ?? [];
+      list.push({ mappingId: Number(r.id), skuId: Number(r.sku_id), skuCode: String(r.sku_code), quantity: Number(r.quantity) });
+      out.set(code, list);
+    }
+  }
+  return out;
+}
+
+/** The components of each name + option key of one mall, by {@link nameKeyId}. */
+export async function findNameComponents(conn: Conn, sellerId: number, mall: Mall, keys: Iterable<NameKey>): Promise<Map<string, Component[]>> {
+  const out = new Map<string, Component[]>();
+  const byProductHash = new Map<string, Set<string>>();
+  for (const k of keys) {
+    const ph = sha256(k.productName);
+    const set = byProductHash.get(ph) ?? new Set<string>();
+    set.add(sha256(k.optionText));
+    byProductHash.set(ph, set);
+  }
+  for (const part of chunks([...byProductHash.keys()])) {
+    const rows = (await conn('name_mappings as n')
+      .join('skus as s', 's.id', 'n.sku_id')
+      .where('n.seller_id', sellerId)
+      .andWhere('n.mall', mall)
+      .whereIn('n.product_name_hash', part)
+      .orderBy(['n.product_name_hash', 'n.option_text_hash', 's.sku_code'])
+      .select('n.id', 'n.product_name', 'n.option_text', 'n.product_name_hash', 'n.option_text_hash', 'n.sku_id', 'n.quantity', 's.sku_code')) as Row[];
+    for (const r of rows) {
+      if (!byProductHash.get(String(r.product_name_hash))?.has(String(r.option_text_hash))) continue;
+      // The hashes only narrow the search; the texts themselves must be equal.
+      const id = nameKeyId({ productName: String(r.product_name), optionText: String(r.option_text) });
+      const list = out.get(id) ?? [];
+      list.push({ mappingId: Number(r.id), skuId: Number(r.sku_id), skuCode: String(r.sku_code), quantity: Number(r.quantity) });
+      out.set(id, list);
+    }
+  }
+  return out;
+}
+
+/** Every name + option key a seller registered for a mall (near-miss suggestions). */
+export async function listNameKeys(conn: Conn, sellerId: number, mall: Mall): Promise<NameKey[]> {
+  const rows = (await conn('name_mappings').where({ seller_id: sellerId, mall }).distinct('product_name', 'option_text')) as Row[];
+  return rows.map((r) => ({ productName: String(r.product_name), optionText: String(r.option_text) }));
+}
+
+/** A SKU to insert or update. */
+export interface SkuWrite {
+  skuCode: string;
+  skuName: string;
+  optionName: string | null;
+  barcode: string | null;
+}
+
+/** Inserts new SKUs; returns their ids by code. */
+export async function insertSkus(conn: Conn, sellerId: number, skus: SkuWrite[], now = new Date()): Promise<Map<string, number>> {
+  const t = toDbTime(now);
+  for (const part of chunks(skus, 300)) {
+    await conn('skus').insert(
+      part.map((s) => ({ seller_id: sellerId, sku_code: s.skuCode, sku_name: s.skuName, option_name: s.optionName, barcode: s.barcode, created_at: t, updated_at: t })),
+    );
+  }
+  const found = await findSkusByCode(conn, sellerId, skus.map((s) => s.skuCode));
+  return new Map([...found].map(([code, sku]) => [code, sku.id]));
+}
+
+/** Updates the descriptive fields of one SKU. */
+export async function updateSku(conn: Conn, id: number, sku: SkuWrite, now = new Date()): Promise<void> {
+  await conn('skus').where({ id }).update({ sku_name: sku.skuName, option_name: sku.optionName, barcode: sku.barcode, updated_at: toDbTime(now) });
+}
+
+/** A seller code → SKU row to insert. */
+export interface SkuCodeWrite {
+  sellerCode: string;
+  skuId: number;
+  quantity: number;
+}
+
+/** Inserts seller code components. */
+export async function insertSkuCodes(conn: Conn, sellerId: number, rows: SkuCodeWrite[], now = new Date()): Promise<void> {
+  const t = toDbTime(now);
+  for (const part of chunks(rows, 300)) {
+    await conn('sku_codes').insert(part.map((r) => ({ seller_id: sellerId, seller_code: r.sellerCode, sku_id: r.skuId, quantity: r.quantity, created_at: t, updated_at: t })));
+  }
+}
+
+/** Changes the quantity of one mapping row (`sku_codes` or `name_mappings`). */
+export async function updateComponentQuantity(conn: Conn, table: 'sku_codes' | 'name_mappings', id: number, quantity: number, now = new Date()): Promise<void> {
+  await conn(table).where({ id }).update({ quantity, updated_at: toDbTime(now) });
+}
+
+/** A name + option → SKU row to insert. */
+export interface NameMappingWrite extends NameKey {
+  mall: Mall;
+  skuId: number;
+  quantity: number;
+}
+
+/** Inserts name + option components. */
+export async function insertNameMappings(conn: Conn, sellerId: number, rows: NameMappingWrite[], now = new Date()): Promise<void> {
+  const t = toDbTime(now);
+  for (const part of chunks(rows, 200)) {
+    await conn('name_mappings').insert(
+      part.map((r) => ({
+        seller_id: sellerId,
+        mall: r.mall,
+        product_name: r.productName,
+        option_text: r.optionText,
+        product_name_hash: sha256(r.productName),
+        option_text_hash: sha256(r.optionText),
+        sku_id: r.skuId,
+        quantity: r.quantity,
+        created_at: t,
+        updated_at: t,
+      })),
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import { isMysql, type Conn } from '../db.js';
+import { chunks } from './chunks.js';
+import { fromDbTime, toDbTime } from '../../lib/time.js';
+import type { Recipient } from '../../connectors/shared/order-line.js';
+
+/** Order lifecycle statuses (design.md §5). */
+export type FulfillmentStatus = 'new' | 'confirmed' | 'instructed' | 'shipped' | 'tracking_sent' | 'on_hold' | 'cancelled';
+
+/** One parcel destination (table `fulfillment_orders`). */
+export interface FulfillmentOrder {
+  id: number;
+  shopId: number;
+  mallOrderId: string;
+  mallPackageId: string;
+  status: FulfillmentStatus;
+  holdReason: string | null;
+  recipient: Recipient;
+  orderedAt: Date | null;
+  createdAt: Date;
+}
+
+/** One SKU × quantity to pick, tied to the marketplace line it came from. */
+export interface FulfillmentLineWrite {
+  mallOrderLineId: number;
+  skuId: number;
+  quantity: number;
+}
+
+type Row = Record<string, unknown>;
+
+function toOrder(r: Row): FulfillmentOrder {
+  return {
+    id: Number(r.id),
+    shopId: Number(r.shop_id),
+    mallOrderId: String(r.mall_order_id),
+    mallPackageId: String(r.mall_package_id),
+    status: r.status as FulfillmentStatus,
+    holdReason: (r.hold_reason as string | null) ?? null,
+    recipient: {
+      name: String(r.recipient_name),
+      phone: String(r.recipient_phone),
+      postalCode: String(r.postal_code),
+      address1: String(r.address1),
+      address2: String(r.address2),
+      country: String(r.country),
+    },
+    orderedAt: fromDbTime(r.ordered_at),
+    createdAt: fromDbTime(r.created_at)!,
+  };
+}
+
+/** Fulfillment orders of these marketplace orders of one shop. */
+export async function findFulfillmentOrders(conn: Conn, shopId: number, mallOrderIds: string[]): Promise<FulfillmentOrder[]> {
+  const out: FulfillmentOrder[] = [];
+  for (const part of chunks([...new Set(mallOrderIds)])) {
+    const rows = (await conn('fulfillment_orders').where('shop_id', shopId).whereIn('mall_order_id', part).orderBy('id')) as Row[];
+    out.push(...rows.map(toOrder));
+  }
+  return out;
+}
+
+/**
+ * Creates the fulfillment order of one package with its lines, unless it exists already (two
+ * workers, or a rerun): then nothing is written. Returns the id and whether this call created it.
+ */
+export async function createFulfillmentOrder(
+  conn: Conn,
+  order: { shopId: number; mallOrderId: string; mallPackageId: string; recipient: Recipient; orderedAt: Date | null },
+  lines: FulfillmentLineWrite[],
+  now = new Date(),
+): Promise<{ id: number; created: boolean }> {
+  const t = toDbTime(now);
+  const key = { shop_id: order.shopId, mall_order_id: order.mallOrderId, mall_package_id: order.mallPackageId };
+  const existing = (await conn('fulfillment_orders').where(key).first('id')) as Row | undefined;
+  if (existing) return { id: Number(existing.id), created: false };
+  const r = order.recipient;
+  await conn('fulfillment_orders')
+    .insert({
+      ...key,
+      status: 'new',
+      recipient_name: r.name.slice(0, 200),
+      recipient_phone: r.phone.slice(0, 64),
+      postal_code: r.postalCode.slice(0, 16),
+      address1: r.address1.slice(0, 500),
+      address2: r.address2.slice(0, 500),
+      country: r.country,
+      ordered_at: order.orderedAt ? toDbTime(order.orderedAt) : null,
+      created_at: t,
+      updated_at: t,
+    })
+    .onConflict(['shop_id', 'mall_order_id', 'mall_package_id'])
+    .ignore();
+  // A locking read on MySQL: under REPEATABLE READ a plain read would not see a row another
+  // worker committed after this transaction's snapshot (the insert above was ignored for it).
+  const q = conn('fulfillment_orders').where(key).first('id');
+  const row = (await (isMysql(conn) ? q.forUpdate() : q)) as Row;
+  const id = Number(row.id);
+  // Lines are keyed, so adding them after another worker did is harmless.
+  await addFulfillmentLines(conn, id, lines, now);
+  return { id, created: true };
+}
+
+/** Adds lines to a fulfillment order; a line already there is left as is. */
+export async function addFulfillmentLines(conn: Conn, fulfillmentOrderId: number, lines: FulfillmentLineWrite[], now = new Date()): Promise<void> {
+  const t = toDbTime(now);
+  for (const part of chunks(lines, 300)) {
+    await conn('fulfillment_order_lines')
+      .insert(part.map((l) => ({ fulfillment_order_id: fulfillmentOrderId, mall_order_line_id: l.mallOrderLineId, sku_id: l.skuId, quantity: l.quantity, created_at: t })))
+      .onConflict(['fulfillment_order_id', 'mall_order_line_id', 'sku_id'])
+      .ignore();
+  }
+}
+
+/** Ids of marketplace lines already in a fulfillment order, among these. */
+export async function linesInFulfillment(conn: Conn, mallOrderLineIds: number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const part of chunks([...new Set(mallOrderLineIds)])) {
+    const rows = (await conn('fulfillment_order_lines').whereIn('mall_order_line_id', part).distinct('mall_order_line_id')) as Row[];
+    for (const r of rows) out.add(Number(r.mall_order_line_id));
+  }
+  return out;
+}
+
+/** Fulfillment orders per status for these shops. */
+export async function countFulfillmentByStatus(conn: Conn, shopIds: number[]): Promise<Partial<Record<FulfillmentStatus, number>>> {
+  const out: Partial<Record<FulfillmentStatus, number>> = {};
+  if (shopIds.length === 0) return out;
+  const rows = (await conn('fulfillment_orders').whereIn('shop_id', shopIds).groupBy('status').select('status').count({ n: '*' })) as Row[];
+  for (const r of rows) out[r.status as FulfillmentStatus] = Number(r.n);
+  return out;
+}

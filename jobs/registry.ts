@@ -1,0 +1,48 @@
+import type { Shop } from '../data/stores/shops.js';
+import type { PipelineDeps } from '../pipelines/deps.js';
+import { pullOrders } from '../pipelines/orders/pull.js';
+
+/** Options a run may carry from the command line. */
+export interface JobOptions {
+  since?: Date;
+}
+
+/** What one run of a job for one shop reports: counts for `job_runs`, and failed items (exit 1). */
+export interface JobResult {
+  counts: Record<string, unknown>;
+  failedItems: number;
+}
+
+/** One scheduled job (design.md §7). Jobs only call pipelines (style.md point 7). */
+export interface JobDefinition {
+  id: string;
+  /** Cron expression, Asia/Seoul. */
+  schedule: string;
+  /** Longest a run may take, in ms. */
+  timeoutMs: number;
+  /** Shops the scheduler runs it for (an explicit `--shop` runs it for that shop regardless). */
+  eligible(shop: Shop): boolean;
+  run(deps: PipelineDeps, shop: Shop, options: JobOptions): Promise<JobResult>;
+}
+
+/** Every job mallbridge runs; nothing else schedules work. */
+export const JOBS: JobDefinition[] = [
+  {
+    id: 'orders:pull',
+    schedule: '5 * * * *',
+    timeoutMs: 30 * 60_000,
+    eligible: (shop) => shop.autoOrderSync,
+    run: async (deps, shop, options) => {
+      const s = await pullOrders(deps, shop, options);
+      return {
+        counts: { pages: s.pages, ...s.lines, fulfillmentOrdersCreated: s.fulfillmentOrdersCreated, waitingOrders: s.waitingOrders, failures: s.failures.length, cursor: s.cursor },
+        failedItems: s.failures.length,
+      };
+    },
+  },
+];
+
+/** The job with this id, or undefined. */
+export function findJob(id: string): JobDefinition | undefined {
+  return JOBS.find((j) => j.id === id);
+}

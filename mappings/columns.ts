@@ -1,0 +1,29 @@
+/**
+ * The columns of each sheet kind and the header texts that name them (design.md §4a). Header
+ * cells are compared after trimming, exactly.
+ */
+export interface ColumnSpec<K extends string = string> {
+  key: K;
+  aliases: readonly string[];
+  required: boolean;
+}
+
+export const SKU_COLUMNS = [
+  { key: 'sku_code', aliases: ['sku_code', 'SKU코드', 'SKU 코드'], required: true },
+  { key: 'sku_name', aliases: ['sku_name', '상품명', 'SKU명'], required: true },
+  { key: 'option_name', aliases: ['option_name', '옵션명'], required: false },
+  { key: 'seller_code', aliases: ['seller_code', '판매자 정의 코드', '판매자정의코드', 'SKU 판매자 관리 코드'], required: false },
+  { key: 'quantity', aliases: ['quantity', '수량'], required: false },
+  { key: 'barcode', aliases: ['barcode', '바코드'], required: false },
+] as const satisfies readonly ColumnSpec[];
+
+export const NAME_COLUMNS = [
+  { key: 'mall', aliases: ['mall', '쇼핑몰'], required: true },
+  { key: 'product_name', aliases: ['product_name', '상품명'], required: true },
+  { key: 'option_text', aliases: ['option_text', '옵션값'], required: false },
+  { key: 'sku_code', aliases: ['sku_code', 'SKU코드', 'SKU 코드'], required: true },
+  { key: 'quantity', aliases: ['quantity', '수량'], required: false },
+] as const satisfies readonly ColumnSpec[];
+
+export type SkuColumnKey = (typeof SKU_COLUMNS)[number]['key'];
+export type NameColumnKey = (typeof NAME_COLUMNS)[number]['key'];

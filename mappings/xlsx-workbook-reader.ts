@@ -1,0 +1,338 @@
+/**
+ * exceljs 4.4's streaming WorkbookReader, subclassed so that its text decoding and its zip walk can
+ * be trusted. What is kept from exceljs: the unzipper engine it uses, its parsers for
+ * `xl/_rels/workbook.xml.rels`, `xl/workbook.xml` and `xl/styles.xml` (StyleManager), and
+ * `utils.isDateFmt`. What is replaced, and why:
+ *
+ * - Decoding. exceljs decodes each zip chunk on its own, so a UTF-8 character cut by a chunk
+ *   boundary becomes U+FFFD (issues #2063, #2084). Every part is decoded here by one streaming
+ *   decoder (xlsx-decode.ts) and exceljs's parsers receive text (its `bufferToString` passes
+ *   strings through).
+ * - Shared strings: parsed here, runs joined and phonetic readings ignored (xlsx-shared-strings.ts).
+ * - Worksheets: parsed by xlsx-sheet-parser.ts, not by exceljs's WorksheetReader.
+ * - The zip walk (`parse`). exceljs iterates unzipper's entries through `iterateStream`, which
+ *   pauses the stream while an entry is handled; unzipper emits `end` as soon as it has read the
+ *   central directory, even while entries still wait in its paused buffer, and `iterateStream` then
+ *   stops. Whenever the last parts are small (styles.xml or sharedStrings.xml written last, as
+ *   Excel and exceljs's streaming writer do), they are lost at random: dates read as numbers and
+ *   shared strings go missing. `parse` here never pauses the zip and drains its buffer on `end`.
+ *   It also reads only the sheet wanted: the first visible worksheet in workbook order, straight
+ *   from the zip when everything it depends on (rels, workbook.xml, styles, shared strings) has
+ *   been seen, else from a temp file once the zip has ended (Excel writes sharedStrings.xml after
+ *   the worksheets; LibreOffice writes workbook.xml last).
+ *
+ * exceljs is pinned at 4.4.0; the methods used through `super` are its internals
+ * (lib/stream/xlsx/workbook-reader.js) and are covered by tests/unit/xlsx-*.test.ts.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ExcelJS from 'exceljs';
+import { SAVE_AS_HINT, SheetFileProblem } from './sheet-reader-errors.js';
+import { decodeXmlChunks } from './xlsx-decode.js';
+import type { ByteChunks } from './xlsx-decode.js';
+import { parseSharedStrings } from './xlsx-shared-strings.js';
+import type { WorkbookContext } from './xlsx-sheet-parser.js';
+
+const require = createRequire(import.meta.url);
+const requireFromExceljs = createRequire(require.resolve('exceljs'));
+/** exceljs's way of reading a zip entry: pauses it, never destroys it (the zip goes on). */
+const iterateStream = require('exceljs/lib/utils/iterate-stream.js') as (stream: NodeJS.ReadableStream) => ByteChunks;
+const { isDateFmt } = require('exceljs/lib/utils/utils.js') as { isDateFmt(fmt: string): boolean };
+/** The unzipper exceljs itself streams with. */
+const unzipper = requireFromExceljs('unzipper') as { Parse(options: { forceStream: true }): NodeJS.ReadWriteStream & Readable };
+
+/** Built-in number formats 27–36 and 50–58 are dates or times in Korean, Japanese and Chinese
+ * Excel; exceljs's table has no single code for them, so its StyleManager gives no `numFmt`. */
+const CJK_DATE_FORMAT_IDS = new Set([27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/;
+
+/** A zip entry as unzipper hands it out. */
+interface ZipEntry extends Readable {
+  path: string;
+  autodrain(): unknown;
+}
+
+interface Relationship {
+  Id: string;
+  Type?: string;
+  Target: string;
+}
+
+interface SheetListEntry {
+  name: string;
+  state?: string;
+  rId: string;
+}
+
+/** What exceljs's `parse` yields; here only `worksheet` events, carrying a {@link WorksheetSource}. */
+export interface EngineEvent {
+  eventType: 'worksheet';
+  value: WorksheetSource;
+}
+
+/** The parts of exceljs 4.4's WorkbookReader this subclass relies on (not in its typings). */
+interface ExcelJsWorkbookReader {
+  workbookRels?: Relationship[];
+  model?: { sheets?: SheetListEntry[] };
+  styles: {
+    model?: { styles?: Array<{ numFmtId?: number } | undefined> };
+    getStyleModel(id: number): { numFmt?: unknown } | null;
+  };
+  parse(): AsyncGenerator<unknown>;
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseStyles(entry: NodeJS.ReadableStream): Promise<void>;
+}
+
+const WorkbookReaderEngine = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
+  input: Readable,
+  options: Record<string, string>,
+) => ExcelJsWorkbookReader;
+
+/** Most characters a part may unpack to (a zip-bomb guard), by kind of part. */
+export interface PartBudgets {
+  sheet: number;
+  sharedStrings: number;
+  other: number;
+}
+
+/** The worksheet part to read: its zip path and its bytes (the live zip entry or a temp file). */
+export class WorksheetSource {
+  constructor(
+    readonly path: string,
+    readonly chunks: ByteChunks,
+  ) {}
+}
+
+/** What {@link SafeWorkbookReader.firstSheet} found: the part path, or why there is none. */
+export type FirstSheet = { path: string } | { problem: string };
+
+/**
+ * exceljs's WorkbookReader with safe decoding and a zip walk that loses no entry. Iterate
+ * {@link parse} once: it yields one `worksheet` event, the first visible worksheet, then ends.
+ * Call {@link close} when done (also after an error or an early stop).
+ */
+export class SafeWorkbookReader extends WorkbookReaderEngine {
+  private readonly input: Readable;
+  private readonly budgets: PartBudgets;
+  private readonly dateStyles = new Map<number, boolean>();
+  private strings: string[] | undefined;
+  private stylesSeen = false;
+  private date1904 = false;
+  private tempDir: string | undefined;
+
+  /** `input` is the xlsx file's byte stream; `budgets` cap what each part may unpack to. */
+  constructor(input: Readable, budgets: PartBudgets) {
+    super(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
+    this.input = input;
+    this.budgets = budgets;
+  }
+
+  /**
+   * Walks the zip and yields the first visible worksheet (workbook order) once. Throws
+   * {@link SheetFileProblem} when the workbook lists no worksheet or its part is missing; zip and
+   * XML errors of exceljs/unzipper propagate.
+   */
+  override async *parse(): AsyncGenerator<EngineEvent> {
+    const zip = unzipper.Parse({ forceStream: true });
+    this.input.on('error', (err) => zip.emit('error', err));
+    this.input.pipe(zip);
+    const keptAside = new Map<string, string>();
+    for await (const entry of zipEntries(zip)) {
+      try {
+        switch (entry.path) {
+          case 'xl/_rels/workbook.xml.rels':
+            await this._parseRels(entry);
+            break;
+          case 'xl/workbook.xml':
+            await this._parseWorkbook(entry);
+            break;
+          case 'xl/styles.xml':
+            await this._parseStyles(entry);
+            break;
+          case 'xl/sharedStrings.xml':
+            this.strings = await parseSharedStrings(
+              decodeXmlChunks(iterateStream(entry), 'shared strings', this.budgets.sharedStrings),
+            );
+            break;
+          default:
+            if (!WORKSHEET_PART.test(entry.path) || !this.mayBeFirstSheet(entry.path)) break;
+            if (this.readyForWorksheets()) {
+              yield { eventType: 'worksheet', value: new WorksheetSource(entry.path, iterateStream(entry)) };
+              return; // nothing else in the zip is needed
+            }
+            keptAside.set(entry.path, await this.keepAside(entry, keptAside.size));
+        }
+      } finally {
+        entry.autodrain();
+      }
+    }
+    this.stylesSeen = true; // the zip has ended: a styles part that has not come will not come
+    const first = this.firstSheet();
+    if ('problem' in first) throw new SheetFileProblem(`${first.problem}; ${SAVE_AS_HINT}.`);
+    const file = keptAside.get(first.path);
+    if (!file) throw new SheetFileProblem(`The workbook's first worksheet (${first.path}) is missing from the file; ${SAVE_AS_HINT}.`);
+    yield { eventType: 'worksheet', value: new WorksheetSource(first.path, createReadStream(file)) };
+  }
+
+  /** Stops reading the file and removes temp files. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.input.destroy();
+    const dir = this.tempDir;
+    this.tempDir = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+
+  private decoded(entry: NodeJS.ReadableStream, part: string): Readable {
+    return Readable.from(decodeXmlChunks(iterateStream(entry), part, this.budgets.other));
+  }
+
+  override async _parseRels(entry: NodeJS.ReadableStream): Promise<void> {
+    await super._parseRels(this.decoded(entry, 'relationships'));
+  }
+
+  override async _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void> {
+    let head = '';
+    const text = decodeXmlChunks(iterateStream(entry), 'workbook.xml', this.budgets.other);
+    async function* watched(): AsyncGenerator<string> {
+      for await (const chunk of text) {
+        if (head.length < 65_536) head += chunk;
+        yield chunk;
+      }
+    }
+    await super._parseWorkbook(Readable.from(watched()));
+    // exceljs reads date1904 only when it is "1"; OOXML also allows "true".
+    this.date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](?:1|true)["']/.test(head);
+  }
+
+  override async _parseStyles(entry: NodeJS.ReadableStream): Promise<void> {
+    await super._parseStyles(this.decoded(entry, 'styles.xml'));
+    this.dateStyles.clear();
+    this.stylesSeen = true;
+  }
+
+  private async keepAside(entry: ZipEntry, n: number): Promise<string> {
+    this.tempDir ??= await mkdtemp(join(tmpdir(), `mallbridge-xlsx-${process.pid}-`));
+    const file = join(this.tempDir, `part${n}.xml`);
+    await pipeline(entry, createWriteStream(file));
+    return file;
+  }
+
+  /** Everything a worksheet depends on has been seen, so it can be read straight from the zip. */
+  private readyForWorksheets(): boolean {
+    return this.workbookRels !== undefined && this.model !== undefined && this.stylesSeen && this.strings !== undefined;
+  }
+
+  /** Whether a worksheet part may be the one to read (unknown until workbook.xml and rels are read). */
+  private mayBeFirstSheet(path: string): boolean {
+    if (this.workbookRels === undefined || this.model === undefined) return true;
+    const first = this.firstSheet();
+    return 'path' in first && first.path === path;
+  }
+
+  /**
+   * The first visible worksheet in workbook order (the first worksheet if none is visible), as its
+   * zip path; or why there is none.
+   */
+  firstSheet(): FirstSheet {
+    if (!this.model || !this.workbookRels) {
+      return { problem: 'The file is a zip archive but not an Excel workbook (it has no workbook part)' };
+    }
+    const rels = new Map(this.workbookRels.map((rel) => [rel.Id, rel]));
+    const worksheets = (this.model.sheets ?? []).flatMap((sheet) => {
+      const rel = rels.get(sheet.rId);
+      if (!rel || (rel.Type !== undefined && !rel.Type.endsWith('/worksheet'))) return [];
+      return [{ sheet, path: partPath(rel.Target) }];
+    });
+    const first = worksheets.find((w) => w.sheet.state !== 'hidden' && w.sheet.state !== 'veryHidden') ?? worksheets[0];
+    if (!first) return { problem: 'The workbook has no worksheet' };
+    return { path: first.path };
+  }
+
+  /** The context the worksheet parser needs; valid once {@link parse} has yielded. */
+  context(): WorkbookContext {
+    return {
+      sharedStrings: this.strings ?? [],
+      date1904: this.date1904,
+      isDateStyle: (styleIndex) => this.isDateStyle(styleIndex),
+    };
+  }
+
+  private isDateStyle(styleIndex: number): boolean {
+    if (!Number.isInteger(styleIndex) || styleIndex < 0) return false;
+    let isDate = this.dateStyles.get(styleIndex);
+    if (isDate === undefined) {
+      const numFmtId = this.styles.model?.styles?.[styleIndex]?.numFmtId;
+      const numFmt = this.styles.getStyleModel(styleIndex)?.numFmt;
+      isDate =
+        typeof numFmt === 'string' ? isDateFmt(numFmt) : numFmtId !== undefined && CJK_DATE_FORMAT_IDS.has(Number(numFmtId));
+      this.dateStyles.set(styleIndex, isDate);
+    }
+    return isDate;
+  }
+}
+
+/**
+ * unzipper's entries in order, none lost: the zip is never paused (an unread entry holds it back by
+ * its own backpressure), and on `end` (which unzipper emits early) its buffer is drained first.
+ * A zip error also fails the entry being read, so its reader does not wait for bytes that never come.
+ */
+async function* zipEntries(zip: Readable): AsyncGenerator<ZipEntry> {
+  const queue: ZipEntry[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let current: ZipEntry | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  zip.on('data', (entry: ZipEntry) => {
+    queue.push(entry);
+    notify();
+  });
+  zip.on('end', () => {
+    // unzipper's early `end`: each read() of what its buffer still holds emits `data` (queued above).
+    for (let more = zip.read(); more !== null; more = zip.read()) {
+      // queued by the `data` handler
+    }
+    ended = true;
+    notify();
+  });
+  zip.on('error', (err: Error) => {
+    failure ??= err;
+    current?.destroy(err);
+    notify();
+  });
+  for (;;) {
+    if (failure) throw failure;
+    const entry = queue.shift();
+    if (entry) {
+      current = entry;
+      yield entry;
+      current = undefined;
+    } else if (ended) {
+      return;
+    } else {
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+}
+
+/** A workbook relationship target as a zip path: relative to `xl/`, or absolute from the root. */
+function partPath(target: string): string {
+  const raw = target.trim();
+  const segments = (raw.startsWith('/') ? raw.slice(1) : `xl/${raw}`).split('/');
+  const out: string[] = [];
+  for (const segment of segments) {
+    if (segment === '..') out.pop();
+    else if (segment !== '.' && segment !== '') out.push(segment);
+  }
+  return out.join('/');
+}

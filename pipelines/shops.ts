@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import { parseCredentials } from '../connectors/index.js';
+import type { Conn } from '../data/db.js';
+import { findSellerByCode } from '../data/stores/sellers.js';
+import { findShopById, findShopsByMallId, insertShop, listShops, updateShop, type Shop, type ShopChanges, type ShopOptions } from '../data/stores/shops.js';
+import { InputError, type Mall } from '../lib/errors.js';
+import { maskSecret } from '../lib/redact.js';
+import { decryptCredentials, encryptCredentials } from '../lib/secrets.js';
+import { kstDayStart, kstDate } from '../lib/time.js';
+import type { PipelineDeps } from './deps.js';
+import { shopLabel } from './shop-connector.js';
+
+const MALLS: Mall[] = ['naver', 'rakuten'];
+const SHOP_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const RAKUTEN_SHOP_URL = /^https:\/\/www\.rakuten\.(?:ne\.jp|co\.jp)\/([A-Za-z0-9_-]+)\/?$/;
+
+/** Parses `naver` / `rakuten`. @throws InputError otherwise. */
+export function parseMall(value: string): Mall {
+  const mall = value.trim().toLowerCase() as Mall;
+  if (!MALLS.includes(mall)) throw new InputError(`--mall must be naver or rakuten, not "${value}"`);
+  return mall;
+}
+
+/**
+ * Reads a credentials file (design.md §8) and checks its form for the mall. Credentials are
+ * never taken from the command line.
+ *
+ * @throws InputError when the file is missing, unreadable, not JSON or lacks a field.
+ */
+export function readCredentialsFile(file: string, mall: Mall) {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read the credentials file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    throw new InputError(`the credentials file ${file} is not valid JSON; expected ${mall === 'naver' ? '{"applicationId": "...", "applicationSecret": "..."}' : '{"serviceSecret": "...", "licenseKey": "...", "licenseExpiresAt": "YYYY-MM-DD"}'}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`the credentials file ${file} must hold one JSON object`);
+  return parseCredentials(mall, value);
+}
+
+function checkUrl(value: string | undefined, option: string): string | null {
+  if (value === undefined) return null;
+  const v = value.trim();
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InputError(`${option} "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`${option} must be an http(s) URL`);
+  return v.replace(/\/+$/, '');
+}
+
+function checkShopUrl(mall: Mall, shopId: string, value: string | undefined): string | null {
+  if (mall !== 'rakuten') return checkUrl(value, '--shop-url');
+  if (value === undefined || value.trim() === '') {
+    throw new InputError(`--shop-url is required for a Rakuten shop: the shop's link https://www.rakuten.ne.jp/${shopId}`);
+  }
+  const m = RAKUTEN_SHOP_URL.exec(value.trim());
+  if (!m) throw new InputError(`--shop-url "${value}" is not a Rakuten shop link; expected https://www.rakuten.ne.jp/<shop id> (here https://www.rakuten.ne.jp/${shopId})`);
+  if (m[1] !== shopId) throw new InputError(`--shop-url names the shop "${m[1]}" but --shop-id is "${shopId}"; they must be the same shop`);
+  return value.trim().replace(/\/+$/, '');
+}
+
+function checkRate(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new InputError(`--rate-limit must be a number of requests per second between 0 and 1000, not "${value}"`);
+  return n;
+}
+
+function checkCarrier(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(value.trim())) throw new InputError(`--carrier-code "${value}" is not a carrier code (e.g. QXPRESS for Naver, 1000 for Rakuten)`);
+  return value.trim();
+}
+
+/** What `shops add` is given (already split from argv; credentials as a file path). */
+export interface AddShopInput extends ShopOptions {
+  seller: string;
+  mall: string;
+  shopId: string;
+  shopUrl?: string;
+  apiBaseUrl?: string;
+  credentialsFile: string;
+  carrierCode?: string;
+  rateLimit?: string;
+}
+
+/**
+ * Registers a shop offline (design.md §8): checks the form of everything, encrypts the
+ * credentials, stores the shop. Never calls the marketplace.
+ *
+ * @throws InputError (exit 2, nothing stored) for an unknown seller or mall, a duplicate shop, a
+ *   malformed URL, option or credentials file.
+ */
+export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<Shop> {
+  const conn = deps.db.knex;
+  const mall = parseMall(input.mall);
+  const seller = await findSellerByCode(conn, input.seller);
+  if (!seller) throw new InputError(`seller ${input.seller} does not exist; add it first with \`mallbridge sellers add ${input.seller}\``);
+  const shopId = input.shopId.trim();
+  if (!SHOP_ID.test(shopId)) throw new InputError(`--shop-id "${input.shopId}" must be 1–100 characters of letters, digits, ., _ and -`);
+  const shopUrl = checkShopUrl(mall, shopId, input.shopUrl);
+  const apiBaseUrl = checkUrl(input.apiBaseUrl, '--api-base-url');
+  const carrierCode = checkCarrier(input.carrierCode);
+  const rateLimitPerSec = checkRate(input.rateLimit);
+  const credentials = readCredentialsFile(input.credentialsFile, mall);
+  if ((await findShopsByMallId(conn, shopId, mall)).length > 0) throw new InputError(`a ${mall} shop ${shopId} is already registered; change it with \`mallbridge shops update\``);
+  const expires = 'licenseExpiresAt' in credentials && credentials.licenseExpiresAt ? kstDayStart(credentials.licenseExpiresAt) : null;
+  return insertShop(conn, {
+    sellerId: seller.id,
+    mall,
+    mallShopId: shopId,
+    shopUrl,
+    apiBaseUrl,
+    credentials: encryptCredentials(deps.secretKey(), credentials),
+    credentialsExpireAt: expires,
+    carrierCode,
+    rateLimitPerSec,
+    autoOrderSync: input.autoOrderSync,
+    autoOrderConfirm: input.autoOrderConfirm,
+    autoInstruct: input.autoInstruct,
+    autoStockSync: input.autoStockSync,
+  }, deps.now());
+}
+
+/** What `shops update` may change; undefined = leave as is. */
+export interface UpdateShopInput extends Partial<ShopOptions> {
+  credentialsFile?: string;
+  shopUrl?: string;
+  apiBaseUrl?: string;
+  carrierCode?: string;
+  rateLimit?: string;
+}
+
+/** Changes a shop's settings or credentials (offline, like `addShop`). @throws InputError. */
+export async function updateShopSettings(deps: PipelineDeps, shop: Shop, input: UpdateShopInput): Promise<Shop> {
+  const changes: ShopChanges = {};
+  if (input.credentialsFile !== undefined) {
+    const credentials = readCredentialsFile(input.credentialsFile, shop.mall);
+    changes.credentials = encryptCredentials(deps.secretKey(), credentials);
+    changes.credentialsExpireAt = 'licenseExpiresAt' in credentials && credentials.licenseExpiresAt ? kstDayStart(credentials.licenseExpiresAt) : null;
+  }
+  if (input.shopUrl !== undefined) changes.shopUrl = checkShopUrl(shop.mall, shop.mallShopId, input.shopUrl);
+  if (input.apiBaseUrl !== undefined) changes.apiBaseUrl = input.apiBaseUrl === '' ? null : checkUrl(input.apiBaseUrl, '--api-base-url');
+  if (input.carrierCode !== undefined) changes.carrierCode = input.carrierCode === '' ? null : checkCarrier(input.carrierCode);
+  if (input.rateLimit !== undefined) changes.rateLimitPerSec = input.rateLimit === '' ? null : checkRate(input.rateLimit);
+  for (const k of ['autoOrderSync', 'autoOrderConfirm', 'autoInstruct', 'autoStockSync'] as const) if (input[k] !== undefined) changes[k] = input[k];
+  if (Object.keys(changes).length === 0) throw new InputError('nothing to change: give --credentials-file, --auto-… on|off, --shop-url, --api-base-url, --carrier-code or --rate-limit');
+  return updateShop(deps.db.knex, shop.id, changes, deps.now());
+}
+
+/**
+ * Finds a shop by the `<shop>` argument (design.md §8): a number is `shops.id`; anything else
+ * the marketplace id, `naver:ID` / `rakuten:ID` to say which mall.
+ *
+ * @throws InputError when nothing or more than one shop matches.
+ */
+export async function resolveShop(conn: Conn, ref: string): Promise<Shop> {
+  const text = ref.trim();
+  if (/^\d+$/.test(text)) {
+    const shop = await findShopById(conn, Number(text));
+    if (!shop) throw new InputError(`no shop with id ${text} (\`mallbridge shops list\` shows them; for a marketplace id made of digits write naver:${text} or rakuten:${text})`);
+    return shop;
+  }
+  const m = /^(naver|rakuten):(.+)$/.exec(text);
+  const found = await findShopsByMallId(conn, m ? m[2]! : text, m ? (m[1] as Mall) : undefined);
+  if (found.length === 0) throw new InputError(`no shop ${text}; \`mallbridge shops list\` shows the registered shops`);
+  if (found.length > 1) throw new InputError(`${text} names ${found.length} shops (${found.map(shopLabel).join(', ')}); write naver:${text} or rakuten:${text}`);
+  return found[0]!;
+}
+
+/** A shop as `shops list` shows it: credentials masked, never their values. */
+export function shopView(shop: Shop, key: Buffer | undefined) {
+  let credentials: Record<string, string> = {};
+  if (key) {
+    try {
+      const raw = decryptCredentials(key, shop.credentials, shopLabel(shop));
+      credentials = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k.endsWith('At') ? String(v) : maskSecret(String(v))]));
+    } catch {
+      credentials = { error: 'cannot be decrypted with this key' };
+    }
+  }
+  return {
+    id: shop.id,
+    seller: shop.sellerCode,
+    mall: shop.mall,
+    shopId: shop.mallShopId,
+    shopUrl: shop.shopUrl,
+    apiBaseUrl: shop.apiBaseUrl,
+    autoOrderSync: shop.autoOrderSync,
+    autoOrderConfirm: shop.autoOrderConfirm,
+    autoInstruct: shop.autoInstruct,
+    autoStockSync: shop.autoStockSync,
+    carrierCode: shop.carrierCode,
+    rateLimitPerSec: shop.rateLimitPerSec,
+    credentialsExpireOn: shop.credentialsExpireAt ? kstDate(shop.credentialsExpireAt) : null,
+    health: shop.health,
+    healthMessage: shop.healthMessage,
+    credentials,
+  };
+}
+
+export { listShops };
