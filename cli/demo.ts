@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runDemo } from '../pipelines/demo.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
 
@@ -14,6 +13,7 @@ export function registerDemo(program: Command): void {
         const say = (line: string) => {
           if (!app.json) process.stdout.write(`• ${line}\n`);
         };
+        const { runDemo } = await import('../pipelines/demo.js');
         const s = await runDemo(app.config, app.logger, say);
         const failed = s.runs.filter((r) => r.status !== 'succeeded');
         emit(app.json, s, () =>

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { startSandboxes } from '../pipelines/sandboxes.js';
 import { action } from './command.js';
 
 function port(value: string): number {
@@ -27,6 +26,7 @@ export function registerSandbox(program: Command): void {
     .action(
       action(async (app, opts: { naverPort: number; rakutenPort: number; orders: number; rateLimit: boolean }) => {
         const dir = path.join(app.config.home, 'sandbox');
+        const { startSandboxes } = await import('../pipelines/sandboxes.js');
         const s = await startSandboxes(dir, { naverPort: opts.naverPort, rakutenPort: opts.rakutenPort, orders: opts.orders, throttled: opts.rateLimit });
         process.stdout.write(
           [

@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
 import { findSellerByCode } from '../data/stores/sellers.js';
 import { InputError, SheetError } from '../lib/errors.js';
-import { writeErrorFile } from '../mappings/error-file.js';
 import type { ImportSummary } from '../pipelines/sheets/apply.js';
-import { importNameSheet } from '../pipelines/sheets/import-mappings.js';
-import { importSkuSheet } from '../pipelines/sheets/import-skus.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
 import type { Seller } from '../data/stores/sellers.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
 
-type Importer = (deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean }) => Promise<ImportSummary>;
+type Importer = () => Promise<(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean }) => Promise<ImportSummary>>;
 
 function describe(s: ImportSummary): string {
   const rows = Object.entries(s.changes).map(([kind, c]) => [kind, c.inserted, c.updated, c.unchanged]);
@@ -37,10 +34,12 @@ function importCommand(group: Command, what: string, importer: Importer): void {
         const seller = await findSellerByCode(deps.db.knex, opts.seller);
         if (!seller) throw new InputError(`seller ${opts.seller} does not exist`);
         try {
-          const summary = await importer(deps, seller, file, { dryRun: opts.dryRun });
+          const run = await importer();
+          const summary = await run(deps, seller, file, { dryRun: opts.dryRun });
           emit(app.json, summary, () => describe(summary));
         } catch (err) {
           if (err instanceof SheetError && opts.errorsOut) {
+            const { writeErrorFile } = await import('../mappings/error-file.js');
             await writeErrorFile(opts.errorsOut, err.issues);
             process.stderr.write(`Wrote ${err.issues.length} errors to ${opts.errorsOut}\n`);
           }
@@ -52,6 +51,6 @@ function importCommand(group: Command, what: string, importer: Importer): void {
 
 /** `mallbridge skus import` and `mallbridge mappings import` (design.md §4a, §8). */
 export function registerSheets(program: Command): void {
-  importCommand(program.command('skus').description('warehouse SKUs and seller codes'), 'SKU sheet', importSkuSheet);
-  importCommand(program.command('mappings').description('product name + option text mappings (Rakuten fallback)'), 'name + option sheet', importNameSheet);
+  importCommand(program.command('skus').description('warehouse SKUs and seller codes'), 'SKU sheet', async () => (await import('../pipelines/sheets/import-skus.js')).importSkuSheet);
+  importCommand(program.command('mappings').description('product name + option text mappings (Rakuten fallback)'), 'name + option sheet', async () => (await import('../pipelines/sheets/import-mappings.js')).importNameSheet);
 }

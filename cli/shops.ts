@@ -5,12 +5,10 @@ import { emit, table } from './output.js';
 
 /** Parses `on` / `off` for the `--auto-…` options of `shops update`. */
 function onOff(value: string): boolean {
-  {
-    const v = value.trim().toLowerCase();
-    if (v === 'on' || v === 'true' || v === 'yes') return true;
-    if (v === 'off' || v === 'false' || v === 'no') return false;
-    throw new InvalidArgumentError(`takes on or off, not "${value}"`);
-  }
+  const v = value.trim().toLowerCase();
+  if (v === 'on' || v === 'true' || v === 'yes') return true;
+  if (v === 'off' || v === 'false' || v === 'no') return false;
+  throw new InvalidArgumentError(`takes on or off, not "${value}"`);
 }
 
 function flags(v: ReturnType<typeof shopView>): string {

@@ -1,6 +1,5 @@
 import type { Shop } from '../data/stores/shops.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
-import { pullOrders } from '../pipelines/orders/pull.js';
 
 /** Options a run may carry from the command line. */
 export interface JobOptions {
@@ -33,6 +32,7 @@ export const JOBS: JobDefinition[] = [
     timeoutMs: 30 * 60_000,
     eligible: (shop) => shop.autoOrderSync,
     run: async (deps, shop, options) => {
+      const { pullOrders } = await import('../pipelines/orders/pull.js');
       const s = await pullOrders(deps, shop, options);
       return {
         counts: { pages: s.pages, ...s.lines, fulfillmentOrdersCreated: s.fulfillmentOrdersCreated, waitingOrders: s.waitingOrders, failures: s.failures.length, cursor: s.cursor },

@@ -1,8 +1,7 @@
 import { finishJobRun, startJobRun } from '../data/stores/job-runs.js';
-import { listShops, recordShopHealth, type Shop } from '../data/stores/shops.js';
+import { listShops, recordShopHealth, shopLabel, type Shop } from '../data/stores/shops.js';
 import { ApiError, MallbridgeError } from '../lib/errors.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
-import { shopLabel } from '../pipelines/shop-connector.js';
 import type { JobDefinition, JobOptions } from './registry.js';
 
 /** The outcome of one job for one shop. */

@@ -1,13 +1,8 @@
 import { createConnector, parseCredentials } from '../connectors/index.js';
 import type { OrderSource } from '../connectors/shared/connector.js';
-import type { Shop } from '../data/stores/shops.js';
+import { shopLabel, type Shop } from '../data/stores/shops.js';
 import { decryptCredentials } from '../lib/secrets.js';
 import type { PipelineDeps } from './deps.js';
-
-/** `shop 3 (naver:my-store)`: how messages name a shop. */
-export function shopLabel(shop: Pick<Shop, 'id' | 'mall' | 'mallShopId'>): string {
-  return `shop ${shop.id} (${shop.mall}:${shop.mallShopId})`;
-}
 
 /**
  * Decrypts the shop's credentials and builds its marketplace connector.

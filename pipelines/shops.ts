@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import { parseCredentials } from '../connectors/index.js';
+import { parseCredentials } from '../connectors/credentials.js';
 import type { Conn } from '../data/db.js';
 import { findSellerByCode } from '../data/stores/sellers.js';
-import { findShopById, findShopsByMallId, insertShop, listShops, updateShop, type Shop, type ShopChanges, type ShopOptions } from '../data/stores/shops.js';
+import { findShopById, findShopsByMallId, insertShop, listShops, shopLabel, updateShop, type Shop, type ShopChanges, type ShopOptions } from '../data/stores/shops.js';
 import { InputError, type Mall } from '../lib/errors.js';
 import { maskSecret } from '../lib/redact.js';
 import { decryptCredentials, encryptCredentials } from '../lib/secrets.js';
 import { kstDayStart, kstDate } from '../lib/time.js';
 import type { PipelineDeps } from './deps.js';
-import { shopLabel } from './shop-connector.js';
 
 const MALLS: Mall[] = ['naver', 'rakuten'];
 const SHOP_ID = /^[A-Za-z0-9._-]{1,100}$/;

@@ -96,7 +96,13 @@ export function sellerCodeOf(item: ItemModel): SellerCode {
   const defined = item.SkuModelList?.[0]?.merchantDefinedSkuId;
   if (nonEmpty(defined)) return { sellerCode: defined.trim(), sellerCodeField: 'merchantDefinedSkuId' };
   const preMigration = variantIdOf(item) === null;
-  if (preMigration || optionText(item) === '') {
+  // design.md §4 keeps itemNumber away from post-migration *option* lines because there it names
+  // the parent product. A single-SKU item (no skuInfo) has no parent/child split: its itemNumber
+  // is the product, even when selectedChoice carries a non-SKU choice such as gift wrapping
+  // (spec §6.2 pitfall 7, §8 case 1). Reading "option text" there as the variant text keeps
+  // such orders mapping by code instead of stranding them on a per-order wrapping choice.
+  const variantText = item.SkuModelList?.[0]?.skuInfo;
+  if (preMigration || !nonEmpty(variantText)) {
     return { sellerCode: nonEmpty(item.itemNumber) ? item.itemNumber.trim() : null, sellerCodeField: 'itemNumber' };
   }
   return { sellerCode: null, sellerCodeField: 'merchantDefinedSkuId' };

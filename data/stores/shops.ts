@@ -156,3 +156,8 @@ export async function listShops(conn: Conn, sellerId?: number): Promise<Shop[]> 
   if (sellerId !== undefined) q.where('shops.seller_id', sellerId);
   return ((await q.orderBy('shops.id')) as Row[]).map(toShop);
 }
+
+/** `shop 3 (naver:my-store)`: how messages name a shop. */
+export function shopLabel(shop: Pick<Shop, 'id' | 'mall' | 'mallShopId'>): string {
+  return `shop ${shop.id} (${shop.mall}:${shop.mallShopId})`;
+}

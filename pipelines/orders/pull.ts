@@ -1,9 +1,9 @@
 import type { RecordFailure } from '../../connectors/shared/order-line.js';
 import { getCursor, saveCursor } from '../../data/stores/cursors.js';
-import type { Shop } from '../../data/stores/shops.js';
+import { shopLabel, type Shop } from '../../data/stores/shops.js';
 import { inTransaction } from '../../data/transaction.js';
 import type { PipelineDeps } from '../deps.js';
-import { openShopConnector, shopLabel } from '../shop-connector.js';
+import { openShopConnector } from '../shop-connector.js';
 import { ORDERS_STREAM, isEmptyWindow, nextCursor, pullWindow } from './cursor.js';
 import { loadLines } from './load.js';
 import { releaseWaitingOrders } from './release.js';
@@ -52,12 +52,16 @@ export async function pullOrders(deps: PipelineDeps, shop: Shop, options: { sinc
   };
   if (!isEmptyWindow(window)) {
     const source = openShopConnector(deps, shop);
+    // Once a record could not be read, the cursor stays before it: the next pull reads that
+    // window again (upserts make the re-read free) instead of leaving the record behind.
+    let holdCursor = false;
     try {
       for await (const page of source.pullOrderLines(window, { includeUnconfirmed: shop.autoOrderConfirm })) {
         summary.pages++;
         summary.lines.seen += page.lines.length;
         summary.failures.push(...page.failures);
         for (const f of page.failures) log.error(`could not read ${f.recordId}: ${f.reason}`);
+        if (page.failures.length > 0) holdCursor = true;
         await inTransaction(knex, async (trx) => {
           const now = deps.now();
           const { counts, changedOrderIds } = await loadLines(trx, shop.id, page.lines, now);
@@ -66,7 +70,7 @@ export async function pullOrders(deps: PipelineDeps, shop: Shop, options: { sinc
           summary.lines.unchanged += counts.unchanged;
           const settled = await settleOrders(trx, shop, changedOrderIds, now);
           summary.fulfillmentOrdersCreated += settled.created;
-          if (page.coveredUntil) {
+          if (page.coveredUntil && !holdCursor) {
             const next = nextCursor(cursor, page.coveredUntil);
             if (next !== cursor) await saveCursor(trx, shop.id, ORDERS_STREAM, next, now);
             cursor = next;

@@ -151,10 +151,10 @@ describe('seller code rules (design.md §4 step 1)', () => {
     });
   });
 
-  test('a post-migration option line whose option is only in selectedChoice still has option text, so no itemNumber (design.md §4 as written)', () => {
+  test('a single-SKU line whose only choice is in selectedChoice (gift wrapping) still maps by its itemNumber', () => {
     const it = item(SANDBOX_PRODUCTS.tea, { selectedChoice: 'ギフトラッピング:希望する' });
     expect(optionText(it)).toBe('ギフトラッピング:希望する');
-    expect(sellerCodeOf(it)).toEqual({ sellerCode: null, sellerCodeField: 'merchantDefinedSkuId' });
+    expect(sellerCodeOf(it)).toEqual({ sellerCode: 'TEA-001', sellerCodeField: 'itemNumber' });
   });
 
   test('a line without options maps by its trimmed itemNumber; a null itemNumber gives no code', () => {
