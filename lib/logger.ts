@@ -25,7 +25,11 @@ const terminalLine = winston.format.printf((info) => {
   const { level, message, module, timestamp, ...rest } = info as Record<string, unknown>;
   const extras = Object.entries(rest)
     .filter(([k]) => typeof k === 'string' && k !== 'stack')
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => {
+      // An error on a terminal is its message; the stack goes to the JSON log file.
+      const shown = v && typeof v === 'object' && 'message' in v && 'stack' in v ? (v as { message: unknown }).message : v;
+      return `${k}=${typeof shown === 'string' ? shown : JSON.stringify(shown)}`;
+    })
     .join(' ');
   const time = typeof timestamp === 'string' ? timestamp.slice(11, 19) : '';
   const mod = module ? ` [${String(module)}]` : '';
@@ -40,6 +44,8 @@ export interface LoggerOptions {
   terminal?: boolean;
   /** Extra transports (tests capture lines here). */
   transports?: Transport[];
+  /** false: no stderr output at all (default true). */
+  console?: boolean;
 }
 
 /**
@@ -60,7 +66,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     );
   }
   const terminal = opts.terminal ?? process.stderr.isTTY === true;
-  transports.push(
+  if (opts.console !== false) transports.push(
     new winston.transports.Console({
       stderrLevels: ['error', 'warn', 'info', 'debug'],
       level: terminal ? level : 'warn',

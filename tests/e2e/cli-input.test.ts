@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knex from 'knex';
+import { runCli, type CliResult } from '../helpers/cli.js';
+
+/**
+ * Bad input at the command line gets a clear message, exit 2, and changes nothing (design.md §8).
+ * Runs the built CLI on an embedded database of its own.
+ */
+describe('bad input at the command line', () => {
+  let home: string;
+  let env: Record<string, string>;
+  const file = (name: string, text: string) => {
+    const p = path.join(home, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  const run = (args: string[], extra: Record<string, string> = {}) => runCli(args, { ...env, ...extra });
+  /** Every row of the tables these commands could touch, read straight from the database file. */
+  const state = async () => {
+    const k = knex({ client: 'better-sqlite3', connection: { filename: path.join(home, 'mallbridge.sqlite') }, useNullAsDefault: true });
+    try {
+      return JSON.stringify([await k('sellers').orderBy('id'), await k('shops').orderBy('id'), await k('sync_cursors'), await k('job_runs')]);
+    } finally {
+      await k.destroy();
+    }
+  };
+
+  const naverCreds = () => file('naver.json', JSON.stringify({ applicationId: 'mallbridge-test-app', applicationSecret: '$2a$04$abcdefghijklmnopqrstuu' }));
+  const rakutenCreds = () => file('rakuten.json', JSON.stringify({ serviceSecret: 'SP387654_abc', licenseKey: 'SL387654_def', licenseExpiresAt: '2027-02-01' }));
+
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-cli-'));
+    env = { MALLBRIDGE_HOME: home, MALLBRIDGE_SECRET_KEY: crypto.randomBytes(32).toString('base64') };
+    expect((await run(['db', 'migrate'])).code).toBe(0);
+    expect((await run(['sellers', 'add', 'acme'])).code).toBe(0);
+    expect((await run(['shops', 'add', '--seller', 'acme', '--mall', 'naver', '--shop-id', 'acme-store', '--credentials-file', naverCreds()])).code).toBe(0);
+  });
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  const expectRefused = (r: CliResult, message: RegExp) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  };
+
+  test.each([
+    ['an unknown mall', ['--mall', 'coupang', '--shop-id', 'x'], /--mall must be naver or rakuten/],
+    ['an unknown seller', ['--seller', 'nobody', '--mall', 'naver', '--shop-id', 'x'], /seller nobody does not exist/],
+    ['a duplicate shop', ['--mall', 'naver', '--shop-id', 'acme-store'], /naver shop acme-store is already registered/],
+    ['a missing credentials file', ['--mall', 'naver', '--shop-id', 'x', '--credentials-file', '/nonexistent/creds.json'], /cannot read the credentials file .*no such file/],
+    ['a credentials file that is not JSON', ['--mall', 'naver', '--shop-id', 'x', '--credentials-file', 'NOTJSON'], /is not valid JSON/],
+    ['Naver credentials missing the secret', ['--mall', 'naver', '--shop-id', 'x', '--credentials-file', 'NOSECRET'], /applicationSecret is required/],
+    ['a truncated Naver secret', ['--mall', 'naver', '--shop-id', 'x', '--credentials-file', 'TRUNCATED'], /applicationSecret must look like \$2a\$04\$/],
+    ['Rakuten credentials given for Naver keys', ['--mall', 'rakuten', '--shop-id', 'x', '--shop-url', 'https://www.rakuten.ne.jp/x', '--credentials-file', 'NAVER'], /serviceSecret is required/],
+    ['a Rakuten shop without its shop URL', ['--mall', 'rakuten', '--shop-id', 'x', '--credentials-file', 'RAKUTEN'], /--shop-url is required for a Rakuten shop/],
+    ['a Rakuten shop URL for another shop', ['--mall', 'rakuten', '--shop-id', 'x', '--shop-url', 'https://www.rakuten.ne.jp/y', '--credentials-file', 'RAKUTEN'], /names the shop "y" but --shop-id is "x"/],
+    ['a malformed Rakuten shop URL', ['--mall', 'rakuten', '--shop-id', 'x', '--shop-url', 'www.rakuten.ne.jp/x', '--credentials-file', 'RAKUTEN'], /is not a Rakuten shop link/],
+    ['a malformed API base URL', ['--mall', 'naver', '--shop-id', 'x', '--api-base-url', 'ftp://127.0.0.1', '--credentials-file', 'NAVER'], /--api-base-url must be an http\(s\) URL/],
+    ['a bad rate limit', ['--mall', 'naver', '--shop-id', 'x', '--rate-limit', '0', '--credentials-file', 'NAVER'], /--rate-limit must be a number/],
+  ])('shops add with %s exits 2 and stores nothing', async (_name, args, message) => {
+    const files: Record<string, () => string> = {
+      NOTJSON: () => file('bad.json', '{applicationId: x'),
+      NOSECRET: () => file('nosecret.json', JSON.stringify({ applicationId: 'x' })),
+      TRUNCATED: () => file('trunc.json', JSON.stringify({ applicationId: 'x', applicationSecret: '$2a' })),
+      NAVER: naverCreds,
+      RAKUTEN: rakutenCreds,
+    };
+    const resolved = args.map((a) => (files[a] ? files[a]() : a));
+    const full = ['shops', 'add', ...(resolved.includes('--seller') ? [] : ['--seller', 'acme']), ...(resolved.includes('--credentials-file') ? [] : ['--credentials-file', naverCreds()]), ...resolved];
+    const before = await state();
+    expectRefused(await run(full), message);
+    expect(await state()).toBe(before);
+  });
+
+  test('usage errors exit 2: unknown command, unknown option, missing required option', async () => {
+    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run(['sellers', 'list', '--bogus'])).code).toBe(2);
+    expectRefused(await run(['shops', 'add', '--seller', 'acme']), /required option/);
+    expect((await run(['--help'])).code).toBe(0);
+  });
+
+  test('a malformed environment variable stops every command with exit 2, naming it', async () => {
+    expectRefused(await run(['sellers', 'list'], { LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+    expectRefused(await run(['sellers', 'list'], { MALLBRIDGE_SECRET_KEY: 'too-short' }), /MALLBRIDGE_SECRET_KEY must be 32 random bytes/);
+    expectRefused(await run(['db', 'migrate'], { DATABASE_URL: 'postgres://h/db' }), /DATABASE_URL must be a URL like mysql:\/\//);
+  });
+
+  test('a wrong credentials key is named, and shops list masks instead of failing', async () => {
+    const other = { MALLBRIDGE_SECRET_KEY: crypto.randomBytes(32).toString('base64') };
+    expectRefused(await run(['run', 'orders:pull', '--shop', 'acme-store'], other), /cannot be decrypted: MALLBRIDGE_SECRET_KEY/);
+    const list = await run(['shops', 'list', '--json'], other);
+    expect(list.code).toBe(0);
+    expect(JSON.stringify(list.json)).toContain('cannot be decrypted with this key');
+  });
+
+  test('run: an unknown job, shop or --since exits 2', async () => {
+    expectRefused(await run(['run', 'orders:push']), /unknown job orders:push/);
+    expectRefused(await run(['run', 'orders:pull', '--shop', 'nope']), /no shop nope/);
+    expectRefused(await run(['run', 'orders:pull', '--since', 'last tuesday']), /--since must be an ISO 8601 time/);
+  });
+
+  test('shops list masks credentials; the stored bytes and the output never show them', async () => {
+    const list = await run(['shops', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('mall…pp (19 chars)');
+    expect(list.stdout).not.toContain('mallbridge-test-app');
+    expect(list.stdout).not.toContain('abcdefghijklmnopqrstuu');
+    const db = fs.readFileSync(path.join(home, 'mallbridge.sqlite')).toString('latin1');
+    expect(db.includes('abcdefghijklmnopqrstuu') || db.includes('mallbridge-test-app')).toBe(false);
+  });
+
+  test('an unmigrated database is named with the command that fixes it', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-cli-fresh-'));
+    expectRefused(await run(['sellers', 'list'], { MALLBRIDGE_HOME: fresh }), /run `mallbridge db migrate` first/);
+  });
+});

@@ -1,0 +1,48 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../lib/config.js';
+import { ConfigError } from '../../lib/errors.js';
+import { decryptCredentials, encryptCredentials, resolveSecretKey } from '../../lib/secrets.js';
+
+describe('credentials at rest (AES-256-GCM)', () => {
+  const key = crypto.randomBytes(32);
+  const creds = { applicationId: 'app-id-123', applicationSecret: '$2a$04$abcdefghijklmnopqrstuu' };
+
+  test('round-trips, and the stored text holds none of the credential bytes', () => {
+    const stored = encryptCredentials(key, creds);
+    expect(stored.startsWith('mb1:')).toBe(true);
+    expect(stored).not.toContain('app-id-123');
+    expect(Buffer.from(stored.slice(4), 'base64').toString('latin1')).not.toContain('abcdefghij');
+    expect(decryptCredentials(key, stored, 'shop 1')).toEqual(creds);
+  });
+
+  test('a wrong key is a clear ConfigError, not garbage', () => {
+    const stored = encryptCredentials(key, creds);
+    expect(() => decryptCredentials(crypto.randomBytes(32), stored, 'shop 7 (naver:x)')).toThrow(/shop 7 \(naver:x\) cannot be decrypted: MALLBRIDGE_SECRET_KEY/);
+  });
+
+  test('a tampered value fails authentication', () => {
+    const stored = encryptCredentials(key, creds);
+    const raw = Buffer.from(stored.slice(4), 'base64');
+    raw[raw.length - 1] = raw[raw.length - 1]! ^ 1;
+    expect(() => decryptCredentials(key, `mb1:${raw.toString('base64')}`, 'shop 1')).toThrow(ConfigError);
+  });
+
+  test('embedded database without a key: a 0600 key file is made once and reused', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-key-'));
+    const config = loadConfig({ MALLBRIDGE_HOME: home }, '/');
+    const first = resolveSecretKey(config);
+    expect(first.source).toBe('new-file');
+    expect(fs.statSync(path.join(home, 'secret.key')).mode & 0o777).toBe(0o600);
+    const second = resolveSecretKey(config);
+    expect(second.source).toBe('file');
+    expect(second.key).toEqual(first.key);
+  });
+
+  test('MySQL without MALLBRIDGE_SECRET_KEY is refused, naming the variable', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1/x' }, '/');
+    expect(() => resolveSecretKey(config)).toThrow(/MALLBRIDGE_SECRET_KEY is required when DATABASE_URL is set/);
+  });
+});
