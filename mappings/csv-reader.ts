@@ -48,6 +48,9 @@ export async function* readCsv(
 
   const parser = parse({
     delimiter,
+    // Any of CRLF, LF, CR ends a record, mixed in one file as Excel allows (csv-parse would
+    // otherwise take the first one it meets and leave stray CRs in fields).
+    record_delimiter: ['\r\n', '\n', '\r'],
     bom: true,
     relax_column_count: true,
     relax_quotes: true,

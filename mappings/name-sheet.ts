@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SheetIssue } from '../lib/errors.js';
 import { NAME_COLUMNS, type NameColumnKey } from './columns.js';
 import type { HeaderMap } from './header.js';
-import type { CellRule, ParsedRow } from './sheet-rows.js';
+import { cellRules, type CellRule, type ParsedRow } from './sheet-rows.js';
 import { QuantityCell } from './sku-sheet.js';
 
 const MALL_NAMES: Record<string, 'naver' | 'rakuten'> = {
@@ -29,13 +29,8 @@ export const NameSheetRow = z.object({
 });
 export type NameSheetRow = z.infer<typeof NameSheetRow> & { row: number };
 
-export const NAME_RULES: Record<NameColumnKey, CellRule> = {
-  mall: { schema: NameSheetRow.shape.mall, reason: 'invalid_format' },
-  product_name: { schema: NameSheetRow.shape.product_name, reason: 'invalid_format' },
-  option_text: { schema: NameSheetRow.shape.option_text, reason: 'invalid_format' },
-  sku_code: { schema: NameSheetRow.shape.sku_code, reason: 'invalid_format' },
-  quantity: { schema: NameSheetRow.shape.quantity, reason: 'invalid_quantity' },
-};
+/** The per-column rules of a name + option sheet. */
+export const NAME_RULES: Record<NameColumnKey, CellRule> = cellRules(NameSheetRow, { quantity: 'invalid_quantity' });
 
 export { NAME_COLUMNS };
 

@@ -82,6 +82,13 @@ export async function* readSheet(filePath: string, displayName?: string, options
 function asSheetError(err: unknown, name: string, kind: 'xlsx' | 'csv'): unknown {
   if (err instanceof SheetError) return err;
   if (err instanceof SheetFileProblem) return invalidFile(name, err.message);
+  if (kind === 'xlsx' && isError(err) && err.message === 'FILE_ENDED') {
+    return invalidFile(
+      name,
+      'The workbook ends too early: the file is incomplete (an interrupted download or upload?). ' +
+        'Download or save it again as .xlsx (Excel 통합 문서), or as CSV UTF-8.',
+    );
+  }
   if (kind === 'xlsx' && isError(err) && !isSystemError(err)) {
     return invalidFile(
       name,

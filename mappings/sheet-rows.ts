@@ -12,6 +12,15 @@ export interface CellRule {
   reason: SheetErrorReason;
 }
 
+/**
+ * The cell rules of a sheet kind, from its row schema: each column's own zod schema, failures
+ * reported as `invalid_format` unless `reasons` says otherwise (quantities: `invalid_quantity`).
+ */
+export function cellRules<K extends string>(schema: z.ZodObject<Record<K, z.ZodType>>, reasons: Partial<Record<K, SheetErrorReason>> = {}): Record<K, CellRule> {
+  const shape = schema.shape as Record<K, z.ZodType>;
+  return Object.fromEntries(Object.entries<z.ZodType>(shape).map(([key, s]) => [key, { schema: s, reason: reasons[key as K] ?? 'invalid_format' }])) as Record<K, CellRule>;
+}
+
 /** A validated row: the Excel row number and the parsed values by column key. */
 export interface ParsedRow<K extends string> {
   row: number;

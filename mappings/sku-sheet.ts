@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SheetIssue } from '../lib/errors.js';
 import { SKU_COLUMNS, type SkuColumnKey } from './columns.js';
 import type { HeaderMap } from './header.js';
-import { type CellRule, type ParsedRow } from './sheet-rows.js';
+import { cellRules, type CellRule, type ParsedRow } from './sheet-rows.js';
 
 const optionalText = (max: number) => z.string().max(max, `at most ${max} characters`).transform((v) => (v === '' ? null : v));
 
@@ -26,14 +26,7 @@ export const SkuSheetRow = z.object({
 export type SkuSheetRow = z.infer<typeof SkuSheetRow> & { row: number };
 
 /** The per-column rules of a SKU sheet. */
-export const SKU_RULES: Record<SkuColumnKey, CellRule> = {
-  sku_code: { schema: SkuSheetRow.shape.sku_code, reason: 'invalid_format' },
-  sku_name: { schema: SkuSheetRow.shape.sku_name, reason: 'invalid_format' },
-  option_name: { schema: SkuSheetRow.shape.option_name, reason: 'invalid_format' },
-  seller_code: { schema: SkuSheetRow.shape.seller_code, reason: 'invalid_format' },
-  quantity: { schema: SkuSheetRow.shape.quantity, reason: 'invalid_quantity' },
-  barcode: { schema: SkuSheetRow.shape.barcode, reason: 'invalid_format' },
-};
+export const SKU_RULES: Record<SkuColumnKey, CellRule> = cellRules(SkuSheetRow, { quantity: 'invalid_quantity' });
 
 export { SKU_COLUMNS };
 

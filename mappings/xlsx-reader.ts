@@ -25,16 +25,16 @@ const OTHER_PART_CHARS_PER_BYTE = 2;
  * word. Stopping early (break, return, error) closes the file and removes temp files.
  */
 export async function* readXlsx(filePath: string, limits: ReadLimits): AsyncGenerator<SheetRow> {
-  const budgets = {
-    sheet: limits.maxBytes * SHEET_CHARS_PER_BYTE,
+  const sheetChars = limits.maxBytes * SHEET_CHARS_PER_BYTE;
+  const reader = new SafeWorkbookReader(createReadStream(filePath), {
+    sheet: sheetChars,
     sharedStrings: limits.maxBytes * SHARED_STRING_CHARS_PER_BYTE,
     other: limits.maxBytes * OTHER_PART_CHARS_PER_BYTE,
-  };
-  const reader = new SafeWorkbookReader(createReadStream(filePath), budgets);
+  });
   try {
     for await (const { value: source } of reader.parse()) {
       const parser = new WorksheetXmlParser(reader.context());
-      for await (const text of decodeXmlChunks(source.chunks, 'worksheet', budgets.sheet)) {
+      for await (const text of decodeXmlChunks(source.chunks, 'worksheet', sheetChars)) {
         yield* parser.write(text);
       }
       yield* parser.end();

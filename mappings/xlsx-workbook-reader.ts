@@ -10,16 +10,12 @@
  *   strings through).
  * - Shared strings: parsed here, runs joined and phonetic readings ignored (xlsx-shared-strings.ts).
  * - Worksheets: parsed by xlsx-sheet-parser.ts, not by exceljs's WorksheetReader.
- * - The zip walk (`parse`). exceljs iterates unzipper's entries through `iterateStream`, which
- *   pauses the stream while an entry is handled; unzipper emits `end` as soon as it has read the
- *   central directory, even while entries still wait in its paused buffer, and `iterateStream` then
- *   stops. Whenever the last parts are small (styles.xml or sharedStrings.xml written last, as
- *   Excel and exceljs's streaming writer do), they are lost at random: dates read as numbers and
- *   shared strings go missing. `parse` here never pauses the zip and drains its buffer on `end`.
- *   It also reads only the sheet wanted: the first visible worksheet in workbook order, straight
- *   from the zip when everything it depends on (rels, workbook.xml, styles, shared strings) has
- *   been seen, else from a temp file once the zip has ended (Excel writes sharedStrings.xml after
- *   the worksheets; LibreOffice writes workbook.xml last).
+ * - The zip walk (`parse`). exceljs's loses small last parts at random (xlsx-zip-entries.ts says
+ *   why); Excel, LibreOffice and exceljs's own streaming writer all put small parts last. `parse`
+ *   here walks the zip with {@link zipEntries} and reads only the sheet wanted: the first visible
+ *   worksheet in workbook order, straight from the zip when everything it depends on (rels,
+ *   workbook.xml, styles, shared strings) has been seen, else from a temp file once the zip has
+ *   ended (Excel writes sharedStrings.xml after the worksheets; LibreOffice writes workbook.xml last).
  *
  * exceljs is pinned at 4.4.0; the methods used through `super` are its internals
  * (lib/stream/xlsx/workbook-reader.js) and are covered by tests/unit/xlsx-*.test.ts.
@@ -37,6 +33,8 @@ import { decodeXmlChunks } from './xlsx-decode.js';
 import type { ByteChunks } from './xlsx-decode.js';
 import { parseSharedStrings } from './xlsx-shared-strings.js';
 import type { WorkbookContext } from './xlsx-sheet-parser.js';
+import { zipEntries } from './xlsx-zip-entries.js';
+import type { ZipEntry } from './xlsx-zip-entries.js';
 
 const require = createRequire(import.meta.url);
 const requireFromExceljs = createRequire(require.resolve('exceljs'));
@@ -51,12 +49,6 @@ const unzipper = requireFromExceljs('unzipper') as { Parse(options: { forceStrea
 const CJK_DATE_FORMAT_IDS = new Set([27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/;
-
-/** A zip entry as unzipper hands it out. */
-interface ZipEntry extends Readable {
-  path: string;
-  autodrain(): unknown;
-}
 
 interface Relationship {
   Id: string;
@@ -95,7 +87,7 @@ const WorkbookReaderEngine = ExcelJS.stream.xlsx.WorkbookReader as unknown as ne
   options: Record<string, string>,
 ) => ExcelJsWorkbookReader;
 
-/** Most characters a part may unpack to (a zip-bomb guard), by kind of part. */
+/** Most a part may unpack to (a zip-bomb guard), in characters (bytes for a worksheet kept aside). */
 export interface PartBudgets {
   sheet: number;
   sharedStrings: number;
@@ -220,7 +212,16 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   private async keepAside(entry: ZipEntry, n: number): Promise<string> {
     this.tempDir ??= await mkdtemp(join(tmpdir(), `mallbridge-xlsx-${process.pid}-`));
     const file = join(this.tempDir, `part${n}.xml`);
-    await pipeline(entry, createWriteStream(file));
+    let bytes = 0;
+    const limit = this.budgets.sheet;
+    const capped = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        bytes += chunk.length;
+        if (bytes > limit) throw unpacksTooLarge(entry.path, limit);
+        yield chunk;
+      }
+    };
+    await pipeline(entry, capped, createWriteStream(file));
     return file;
   }
 
@@ -278,51 +279,11 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   }
 }
 
-/**
- * unzipper's entries in order, none lost: the zip is never paused (an unread entry holds it back by
- * its own backpressure), and on `end` (which unzipper emits early) its buffer is drained first.
- * A zip error also fails the entry being read, so its reader does not wait for bytes that never come.
- */
-async function* zipEntries(zip: Readable): AsyncGenerator<ZipEntry> {
-  const queue: ZipEntry[] = [];
-  let ended = false;
-  let failure: Error | undefined;
-  let current: ZipEntry | undefined;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  zip.on('data', (entry: ZipEntry) => {
-    queue.push(entry);
-    notify();
-  });
-  zip.on('end', () => {
-    // unzipper's early `end`: each read() of what its buffer still holds emits `data` (queued above).
-    for (let more = zip.read(); more !== null; more = zip.read()) {
-      // queued by the `data` handler
-    }
-    ended = true;
-    notify();
-  });
-  zip.on('error', (err: Error) => {
-    failure ??= err;
-    current?.destroy(err);
-    notify();
-  });
-  for (;;) {
-    if (failure) throw failure;
-    const entry = queue.shift();
-    if (entry) {
-      current = entry;
-      yield entry;
-      current = undefined;
-    } else if (ended) {
-      return;
-    } else {
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  }
+function unpacksTooLarge(part: string, limit: number): SheetFileProblem {
+  return new SheetFileProblem(
+    `The workbook's ${part} unpacks to more than ${limit.toLocaleString('en-US')} bytes, far more than a sheet of ` +
+      'this size can hold; the file looks damaged. Open it in Excel and save it again as .xlsx.',
+  );
 }
 
 /** A workbook relationship target as a zip path: relative to `xl/`, or absolute from the root. */

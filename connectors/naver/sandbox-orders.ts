@@ -1,4 +1,5 @@
 import type { SandboxAddress, SandboxLineSpec, SandboxOrderSpec } from './sandbox-records.js';
+import { seededRandom } from '../shared/seeded-random.js';
 
 /**
  * The sandbox's seeded data: the product catalogue, the fixed scenario N1–N9 that the demo and
@@ -106,17 +107,6 @@ export function scenarioOrders(now: Date): Array<{ key: ScenarioKey; spec: Sandb
   ];
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same orders. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const FAMILY = ['김', '이', '박', '최', '정', '강', '조', '윤', '장', '임', '한', '오'];
 const GIVEN = ['민수', '지은', '현우', '수빈', '예준', '하은', '도현', '서아', '시우', '지안', '유나', '건우'];

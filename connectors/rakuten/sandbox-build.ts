@@ -38,7 +38,8 @@ export function sandboxOrderNumber(orderedAt: Date, serial: number): string {
   return `${SANDBOX_SHOP_ID}-${kstDate(orderedAt).replaceAll('-', '')}-${String(serial).padStart(10, '0')}`;
 }
 
-function sender(p: SandboxPerson) {
+/** The address and name fields SenderModel and OrdererModel share (spec §3.2). */
+function personFields(p: SandboxPerson) {
   return {
     zipCode1: p.zipCode1,
     zipCode2: p.zipCode2,
@@ -52,24 +53,16 @@ function sender(p: SandboxPerson) {
     phoneNumber1: p.phone[0],
     phoneNumber2: p.phone[1],
     phoneNumber3: p.phone[2],
-    isolatedIslandFlag: 0,
   };
+}
+
+function sender(p: SandboxPerson) {
+  return { ...personFields(p), isolatedIslandFlag: 0 };
 }
 
 function orderer(p: SandboxPerson, serial: number) {
   return {
-    zipCode1: p.zipCode1,
-    zipCode2: p.zipCode2,
-    prefecture: p.prefecture,
-    city: p.city,
-    subAddress: p.subAddress,
-    familyName: p.familyName,
-    firstName: p.firstName,
-    familyNameKana: p.familyNameKana,
-    firstNameKana: p.firstNameKana,
-    phoneNumber1: p.phone[0],
-    phoneNumber2: p.phone[1],
-    phoneNumber3: p.phone[2],
+    ...personFields(p),
     emailAddress: `${serial.toString(16).padStart(32, '0')}s1@pc.fw.rakuten.ne.jp`,
     sex: '女',
     birthYear: 1990,

@@ -6,6 +6,7 @@
 import type { OrderModel } from './schemas.js';
 import { SANDBOX_PEOPLE, SANDBOX_PRODUCTS, type SandboxPerson, type SandboxProduct } from './sandbox-catalog.js';
 import { buildSandboxOrder, type SandboxPackageInput } from './sandbox-build.js';
+import { seededRandom } from '../shared/seeded-random.js';
 
 export * from './sandbox-catalog.js';
 export * from './sandbox-build.js';
@@ -57,17 +58,6 @@ export function scenarioOrders(now: Date): Array<{ label: ScenarioLabel; order: 
 
 // ------------------------------------------------------------------------------ generator
 
-/** mulberry32: a small deterministic PRNG, so a seed always gives the same orders. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The first serial of generated orders (the scenario uses 1–10). */
 export const FIRST_EXTRA_SERIAL = 10_001;

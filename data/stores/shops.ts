@@ -10,28 +10,6 @@ export interface ShopOptions {
   autoStockSync: boolean;
 }
 
-/** A marketplace connection (table `shops`); `credentials` stays encrypted here. */
-export interface Shop extends ShopOptions {
-  id: number;
-  sellerId: number;
-  sellerCode: string;
-  mall: Mall;
-  mallShopId: string;
-  shopUrl: string | null;
-  apiBaseUrl: string | null;
-  credentials: string;
-  credentialsExpireAt: Date | null;
-  carrierCode: string | null;
-  /** Requests per second for this shop's limiter; null = the marketplace's documented rate. */
-  rateLimitPerSec: number | null;
-  health: 'unknown' | 'healthy' | 'unhealthy';
-  healthMessage: string | null;
-  healthCheckedAt: Date | null;
-  authFailures: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 /** What `shops add` stores. */
 export interface NewShop extends ShopOptions {
   sellerId: number;
@@ -39,10 +17,24 @@ export interface NewShop extends ShopOptions {
   mallShopId: string;
   shopUrl: string | null;
   apiBaseUrl: string | null;
+  /** Encrypted (lib/secrets.ts); never the plain credentials. */
   credentials: string;
   credentialsExpireAt: Date | null;
   carrierCode: string | null;
+  /** Requests per second for this shop's limiter; null = the marketplace's documented rate. */
   rateLimitPerSec: number | null;
+}
+
+/** A marketplace connection (table `shops`); `credentials` stays encrypted here. */
+export interface Shop extends NewShop {
+  id: number;
+  sellerCode: string;
+  health: 'unknown' | 'healthy' | 'unhealthy';
+  healthMessage: string | null;
+  healthCheckedAt: Date | null;
+  authFailures: number;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** Fields `shops update` may change. */

@@ -119,13 +119,13 @@ describe.each(dialects())('sheet imports on %s (design.md §4a)', (dialect) => {
 
   test('name + option sheet: texts stored exactly, unknown SKUs refused, mall names in Korean and Japanese', async () => {
     const option = 'カラー:ピンク\nサイズ:25cm';
-    const file = csv('names.csv', ['쇼핑몰,상품명,옵션값,SKU코드,수량', `라쿠텐, 【送料無料】タオル　綿 ,"${option}",SOCK-1,1`, `楽天,【送料無料】タオル　綿,"${option}",CUP-1,2`, 'rakuten,ABC,,NOPE-1,1', 'amazon,x,,CUP-1,1']);
+    const file = csv('names.csv', ['쇼핑몰,상품명,옵션값,SKU코드,수량', `라쿠텐, 【送料無料】タオル\u3000綿 ,"${option}",SOCK-1,1`, `楽天,【送料無料】タオル\u3000綿,"${option}",CUP-1,2`, 'rakuten,ABC,,NOPE-1,1', 'amazon,x,,CUP-1,1']);
     expect(await issuesOf(importNameSheet(deps, seller, file, { dryRun: false }))).toEqual([[4, 'SKU코드', 'unknown_sku'], [5, '쇼핑몰', 'invalid_format']]);
-    const good = csv('names-ok.csv', ['쇼핑몰,상품명,옵션값,SKU코드,수량', `라쿠텐, 【送料無料】タオル　綿 ,"${option}\r\n",SOCK-1,1`, `楽天,【送料無料】タオル　綿,"${option}",CUP-1,2`]);
+    const good = csv('names-ok.csv', ['쇼핑몰,상품명,옵션값,SKU코드,수량', `라쿠텐, 【送料無料】タオル\u3000綿 ,"${option}\r\n",SOCK-1,1`, `楽天,【送料無料】タオル\u3000綿,"${option}",CUP-1,2`]);
     expect(await importNameSheet(deps, seller, good, { dryRun: false })).toMatchObject({ changes: { name_mappings: { inserted: 2 } } });
     const rows = (await t.db.knex('name_mappings').orderBy('id')) as Array<{ product_name: string; option_text: string; mall: string }>;
     // Trimmed around the cell only: the ideographic space inside the name and the line break stay.
-    expect(rows.map((r) => [r.mall, r.product_name, r.option_text])).toEqual([['rakuten', '【送料無料】タオル　綿', option], ['rakuten', '【送料無料】タオル　綿', option]]);
+    expect(rows.map((r) => [r.mall, r.product_name, r.option_text])).toEqual([['rakuten', '【送料無料】タオル\u3000綿', option], ['rakuten', '【送料無料】タオル\u3000綿', option]]);
   });
 
   test('the error file lists row, column, value, reason and message, with formula-like values escaped', async () => {

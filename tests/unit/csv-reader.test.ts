@@ -13,7 +13,6 @@ import type { CsvFormat } from '../../mappings/csv-reader.js';
 import { detectDelimiter, headerLineEnd } from '../../mappings/csv-delimiter.js';
 import { completeUtf8Prefix, decodeCsvBytes } from '../../mappings/csv-encoding.js';
 import { readSheet } from '../../mappings/sheet-reader.js';
-import type { SheetRow } from '../../mappings/sheet-reader.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/sheets/', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);
@@ -153,6 +152,17 @@ describe('files made at test time', () => {
     const path = join(dir, 'open-quote.csv');
     await writeFile(path, 'a,b\r\n1,"never closed\r\n2,3\r\n');
     expect(await fileIssueMessage(path)).toMatch(/^A quoted field is never closed \(line \d+\)/);
+  });
+
+  test('mixed line endings (LF, CRLF, CR) each end a record; quoted ones stay in the field as \\n', async () => {
+    const path = join(dir, 'mixed-endings.csv');
+    await writeFile(path, 'a,b\nc,d\r\ne,"f\r\ng"\rh,i\r\n');
+    expect(await texts(path)).toEqual([
+      [1, ['a', 'b']],
+      [2, ['c', 'd']],
+      [3, ['e', 'f\ng']],
+      [4, ['h', 'i']],
+    ]);
   });
 
   test('a header line without any delimiter is one column', async () => {

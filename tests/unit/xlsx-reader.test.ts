@@ -206,11 +206,13 @@ describe('xlsx file problems are invalid_file with a sentence', () => {
     expect((await fileIssue(fixture('zip-not-workbook.xlsx'))).message).toMatch(/zip archive but not an Excel workbook/);
   });
 
-  test('a truncated workbook is damaged, not a crash or a hang', async () => {
+  test('a workbook cut short anywhere is incomplete, never a crash, a hang or a wrong message', async () => {
     const bytes = await readFile(fixture('excel-like.xlsx'));
     const path = join(dir, 'truncated.xlsx');
-    await writeFile(path, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    expect((await fileIssue(path)).message).toMatch(/^The workbook could not be read; it looks damaged \(.+\)\. Open it in Excel/);
+    for (const share of [0.02, 0.1, 0.3, 0.6, 0.9, 0.99]) {
+      await writeFile(path, bytes.subarray(0, Math.floor(bytes.length * share)));
+      expect((await fileIssue(path)).message).toMatch(/^The workbook ends too early: the file is incomplete/);
+    }
   });
 
   test('corrupted compressed data inside the worksheet being read is damaged, not a hang', async () => {
@@ -251,6 +253,37 @@ describe('xlsx file problems are invalid_file with a sentence', () => {
       ]),
     );
     expect((await fileIssue(path)).message).toMatch(/worksheet contains bytes that are not valid text/);
+  });
+
+  test('a zip bomb (a tiny file unpacking to megabytes) is refused, whether kept aside or read from the zip', async () => {
+    const sheets = [{ name: 'S', file: 1 }];
+    const sheet = sheetXml(Array.from({ length: 300_000 }, () => '<row><c s="0"/></row>')); // ~6 MB, blank rows
+    const parts = {
+      rels: ['xl/_rels/workbook.xml.rels', workbookRels(sheets, true)] as [string, string],
+      book: ['xl/workbook.xml', workbookXml(sheets)] as [string, string],
+      styles: ['xl/styles.xml', stylesXml({}, [0])] as [string, string],
+      strings: ['xl/sharedStrings.xml', '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'] as [string, string],
+      sheet: ['xl/worksheets/sheet1.xml', sheet] as [string, string],
+    };
+    const orders = {
+      keptAside: [parts.book, parts.rels, parts.sheet, parts.styles, parts.strings],
+      fromZip: [parts.book, parts.rels, parts.styles, parts.strings, parts.sheet],
+    };
+    for (const [name, order] of Object.entries(orders)) {
+      const bytes = zip(order);
+      const path = join(dir, `bomb-${name}.xlsx`);
+      await writeFile(path, bytes);
+      let message = '';
+      try {
+        for await (const _row of readSheet(path, undefined, { maxBytes: bytes.length + 1 })) {
+          // blank rows: nothing comes
+        }
+      } catch (err) {
+        message = (err as SheetError).issues[0]?.message ?? String(err);
+      }
+      expect(message).toMatch(/^The workbook's (xl\/worksheets\/sheet1\.xml|worksheet) unpacks to more than [\d,]+ (bytes|characters)/);
+      expect(bytes.length).toBeLessThan(50_000);
+    }
   });
 
   test('a cell pointing past the shared-string table', async () => {
