@@ -2,14 +2,14 @@ import { loadConfig, type Config } from '../lib/config.js';
 import { ConfigError } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { resolveSecretKey } from '../lib/secrets.js';
-import { closeDatabase, openDatabase, type Db } from '../data/db.js';
+import { closeDatabase, databaseConfigError, openDatabase, type Db } from '../data/db.js';
 import { pendingMigrations } from '../data/migrate.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
 
 /** One command's process-wide parts, created on first use and closed when the command ends. */
 export class App {
   readonly config: Config;
-  readonly logger: Logger;
+  readonly logger!: Logger;
   readonly json: boolean;
   private database: Db | undefined;
   private key: Buffer | undefined;
@@ -17,12 +17,27 @@ export class App {
   constructor(options: { json: boolean }) {
     this.config = loadConfig();
     this.json = options.json;
-    this.logger = createLogger({ logsDir: this.config.logsDir, ...(this.config.logLevel ? { level: this.config.logLevel } : {}) });
+    try {
+      this.logger = createLogger({ logsDir: this.config.logsDir, ...(this.config.logLevel ? { level: this.config.logLevel } : {}) });
+    } catch (err) {
+      throw new ConfigError(`MALLBRIDGE_HOME ${this.config.home}: cannot write the logs in ${this.config.logsDir} (${(err as Error).message})`, 'MALLBRIDGE_HOME', { cause: err });
+    }
   }
 
-  /** The database, opened on first use. */
+  /**
+   * The database, opened on first use.
+   *
+   * @throws ConfigError when its folder cannot be made.
+   */
   db(): Db {
-    this.database ??= openDatabase(this.config);
+    if (!this.database) {
+      try {
+        this.database = openDatabase(this.config);
+      } catch (err) {
+        if (err instanceof ConfigError) throw err;
+        throw new ConfigError(`MALLBRIDGE_HOME ${this.config.home}: cannot create the database file ${this.config.sqlitePath} (${(err as Error).message})`, 'MALLBRIDGE_HOME', { cause: err });
+      }
+    }
     return this.database;
   }
 
@@ -37,7 +52,8 @@ export class App {
     try {
       pending = await pendingMigrations(db);
     } catch (err) {
-      throw new ConfigError(`cannot open the database ${db.description}: ${(err as Error).message}`, db.dialect === 'mysql' ? 'DATABASE_URL' : 'MALLBRIDGE_HOME', { cause: err });
+      const config = databaseConfigError(err, db);
+      throw config instanceof ConfigError ? config : new ConfigError(`cannot open the database ${db.description}: ${(err as Error).message}`, db.dialect === 'mysql' ? 'DATABASE_URL' : 'MALLBRIDGE_HOME', { cause: err });
     }
     if (pending.length > 0) {
       throw new ConfigError(`the database ${db.description} is not up to date (${pending.length} migrations pending); run \`mallbridge db migrate\` first`);

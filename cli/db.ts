@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { databaseConfigError } from '../data/db.js';
 import { migrateLatest, SCHEMA_TABLES } from '../data/migrate.js';
 import { action } from './command.js';
 import { emit } from './output.js';
@@ -12,7 +13,12 @@ export function registerDb(program: Command): void {
     .action(
       action(async (app) => {
         const database = app.db();
-        const applied = await migrateLatest(database);
+        let applied: string[];
+        try {
+          applied = await migrateLatest(database);
+        } catch (err) {
+          throw databaseConfigError(err, database);
+        }
         emit(app.json, { database: database.description, dialect: database.dialect, applied, tables: SCHEMA_TABLES.length }, () =>
           applied.length
             ? `Applied ${applied.length} migrations to ${database.description}:\n${applied.map((a) => `  ${a}`).join('\n')}`

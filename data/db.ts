@@ -18,6 +18,13 @@ export interface Db {
 export type Conn = Knex | Knex.Transaction;
 
 /**
+ * knex's own console output is silenced: every failure it reports there also reaches the caller
+ * as an error, which the command line turns into one clear sentence (a stack trace on the
+ * terminal helps nobody).
+ */
+const quiet = { warn() {}, error() {}, deprecate() {}, debug() {} };
+
+/**
  * Opens the database of `config`: MySQL (mysql2, UTC, utf8mb4, DATETIME as strings) when
  * DATABASE_URL is set, else the embedded SQLite file at `$MALLBRIDGE_HOME/mallbridge.sqlite`
  * (WAL, foreign keys on, 10 s busy timeout so two processes can share it).
@@ -40,6 +47,7 @@ function openMysql(url: string): Db {
   if (!database) throw new ConfigError('DATABASE_URL must name a database, e.g. mysql://root@127.0.0.1:3306/mallbridge', 'DATABASE_URL');
   const instance = knex({
     client: 'mysql2',
+    log: quiet,
     connection: {
       host: parsed.hostname,
       port: parsed.port ? Number(parsed.port) : 3306,
@@ -74,6 +82,7 @@ function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const instance = knex({
     client: 'better-sqlite3',
+    log: quiet,
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
@@ -103,4 +112,17 @@ export async function closeDatabase(db: Db): Promise<void> {
 /** True when `conn` talks to MySQL (the one place that needs to know: locking reads). */
 export function isMysql(conn: Conn): boolean {
   return (conn.client as { config: { client: string } }).config.client === 'mysql2';
+}
+
+/**
+ * Turns a failure to reach or open the database into a ConfigError (exit 2) that names the
+ * variable to fix; other errors are returned as they are.
+ */
+export function databaseConfigError(err: unknown, db: Db): unknown {
+  const e = err as { code?: string; errno?: number; message?: string };
+  const variable = db.dialect === 'mysql' ? 'DATABASE_URL' : 'MALLBRIDGE_HOME';
+  const reachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'EACCES', 'EROFS', 'ENOTDIR', 'ENOENT', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_NOTADB'];
+  if (!e || !reachable.includes(e.code ?? '')) return err;
+  const hint = e.code === 'ER_BAD_DB_ERROR' ? ' (create the database first)' : e.code === 'SQLITE_NOTADB' ? ' (that file is not a SQLite database)' : '';
+  return new ConfigError(`cannot open the database ${db.description}: ${e.message ?? e.code}${hint}; check ${variable}`, variable, { cause: err });
 }

@@ -87,6 +87,14 @@ describe('bad input at the command line', () => {
     expectRefused(await run(['db', 'migrate'], { DATABASE_URL: 'postgres://h/db' }), /DATABASE_URL must be a URL like mysql:\/\//);
   });
 
+  test('a database that cannot be reached or a MALLBRIDGE_HOME that cannot be written is exit 2 with one sentence, no stack trace', async () => {
+    const refused = await run(['db', 'migrate'], { DATABASE_URL: 'mysql://root@127.0.0.1:1/x' });
+    expectRefused(refused, /cannot open the database mysql:\/\/root@127.0.0.1:1\/x: .*ECONNREFUSED.*; check DATABASE_URL/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const notADir = file('plain-file', 'x');
+    expectRefused(await run(['sellers', 'list'], { MALLBRIDGE_HOME: notADir }), /MALLBRIDGE_HOME .*cannot write the logs/);
+  });
+
   test('a wrong credentials key is named, and shops list masks instead of failing', async () => {
     const other = { MALLBRIDGE_SECRET_KEY: crypto.randomBytes(32).toString('base64') };
     expectRefused(await run(['run', 'orders:pull', '--shop', 'acme-store'], other), /cannot be decrypted: MALLBRIDGE_SECRET_KEY/);
