@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { findSellerByCode } from '../data/stores/sellers.js';
 import { InputError, SheetError } from '../lib/errors.js';
@@ -6,8 +8,9 @@ import type { PipelineDeps } from '../pipelines/deps.js';
 import type { Seller } from '../data/stores/sellers.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
+import { rowProgress } from './progress.js';
 
-type Importer = () => Promise<(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean }) => Promise<ImportSummary>>;
+type Importer = () => Promise<(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }) => Promise<ImportSummary>>;
 
 function describe(s: ImportSummary): string {
   const rows = Object.entries(s.changes).map(([kind, c]) => [kind, c.inserted, c.updated, c.unchanged]);
@@ -26,22 +29,36 @@ function importCommand(group: Command, what: string, importer: Importer): void {
     .description(`import a ${what} (xlsx or CSV); every error is listed and nothing is applied unless the whole sheet is clean`)
     .requiredOption('--seller <code>', 'seller code')
     .option('--dry-run', 'show what would change (and which waiting orders would be released) without applying', false)
-    .option('--errors-out <file>', 'write the errors to this xlsx or CSV file')
+    .option('--errors-out <file>', 'write the errors to this .xlsx (with your rows and an error column) or .csv file')
     .option('--json', 'print the summary as JSON')
     .action(
       action(async (app, file: string, opts: { seller: string; dryRun: boolean; errorsOut?: string }) => {
+        if (opts.errorsOut !== undefined) {
+          if (!/\.(xlsx|csv)$/i.test(opts.errorsOut)) throw new InputError(`--errors-out must name an .xlsx or .csv file, not ${opts.errorsOut}`);
+          if (!fs.existsSync(path.dirname(path.resolve(opts.errorsOut)))) throw new InputError(`--errors-out: the folder ${path.dirname(path.resolve(opts.errorsOut))} does not exist`);
+        }
         const deps = await app.deps();
         const seller = await findSellerByCode(deps.db.knex, opts.seller);
         if (!seller) throw new InputError(`seller ${opts.seller} does not exist`);
         try {
           const run = await importer();
-          const summary = await run(deps, seller, file, { dryRun: opts.dryRun });
+          const progress = rowProgress(`reading ${path.basename(file)}:`, app.json);
+          let summary: ImportSummary;
+          try {
+            summary = await run(deps, seller, file, { dryRun: opts.dryRun, onRow: progress.onRow });
+          } finally {
+            progress.stop();
+          }
           emit(app.json, summary, () => describe(summary));
         } catch (err) {
           if (err instanceof SheetError && opts.errorsOut) {
             const { writeErrorFile } = await import('../mappings/error-file.js');
-            await writeErrorFile(opts.errorsOut, err.issues);
-            process.stderr.write(`Wrote ${err.issues.length} errors to ${opts.errorsOut}\n`);
+            try {
+              await writeErrorFile(opts.errorsOut, err.issues, file);
+              process.stderr.write(`Wrote ${err.issues.length} errors to ${opts.errorsOut}${opts.errorsOut.toLowerCase().endsWith('.csv') ? '' : ' (first sheet: your rows with an error column to fix in place)'}\n`);
+            } catch (writeErr) {
+              process.stderr.write(`Could not write the errors to ${opts.errorsOut}: ${(writeErr as Error).message}\n`);
+            }
           }
           throw err;
         }
@@ -49,8 +66,25 @@ function importCommand(group: Command, what: string, importer: Importer): void {
     );
 }
 
-/** `mallbridge skus import` and `mallbridge mappings import` (design.md §4a, §8). */
+/** `mallbridge skus template | import` and `mallbridge mappings import` (design.md §4a, §8). */
 export function registerSheets(program: Command): void {
-  importCommand(program.command('skus').description('warehouse SKUs and seller codes'), 'SKU sheet', async () => (await import('../pipelines/sheets/import-skus.js')).importSkuSheet);
+  const skus = program.command('skus').description('warehouse SKUs and seller codes');
+  skus
+    .command('template')
+    .description('write an xlsx template for the SKU sheet (Korean headers, notes, examples)')
+    .option('--out <file>', 'where to write it', 'sku-template.xlsx')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      action(async (app, opts: { out: string }) => {
+        const out = path.resolve(opts.out);
+        if (!out.toLowerCase().endsWith('.xlsx')) throw new InputError(`--out must name an .xlsx file, not ${opts.out}`);
+        if (fs.existsSync(out)) throw new InputError(`${out} already exists; choose another --out (nothing was overwritten)`);
+        if (!fs.existsSync(path.dirname(out))) throw new InputError(`the folder ${path.dirname(out)} does not exist`);
+        const { writeSkuTemplate } = await import('../mappings/sku-template.js');
+        await writeSkuTemplate(out);
+        emit(app.json, { file: out }, () => `Wrote the SKU sheet template to ${out}`);
+      }),
+    );
+  importCommand(skus, 'SKU sheet', async () => (await import('../pipelines/sheets/import-skus.js')).importSkuSheet);
   importCommand(program.command('mappings').description('product name + option text mappings (Rakuten fallback)'), 'name + option sheet', async () => (await import('../pipelines/sheets/import-mappings.js')).importNameSheet);
 }

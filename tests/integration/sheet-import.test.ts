@@ -139,4 +139,22 @@ describe.each(dialects())('sheet imports on %s (design.md §4a)', (dialect) => {
     await wb.xlsx.readFile(xlsx);
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 7, '상품명', `'=HYPERLINK("x")`, 'invalid_format', 'bad']);
   });
+
+  test('an xlsx error file also holds the seller\'s own rows with an error column, to fix in place and upload again', async () => {
+    const source = csv('fix-me.csv', ['SKU코드,상품명,수량', 'OK-1,좋은 행,1', '', 'BAD 1,=SUM(A1),x']);
+    let issues: SheetIssue[] = [];
+    try {
+      await importSkuSheet(deps, seller, source, { dryRun: false });
+    } catch (err) {
+      issues = (err as SheetError).issues;
+    }
+    const out = await writeErrorFile(path.join(dir, 'fix-me.xlsx'), issues, source);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['sheet with errors', 'errors']);
+    const rows = wb.worksheets[0]!;
+    expect(rows.getRow(1).values).toEqual([undefined, 'SKU코드', '상품명', '수량', '오류 (errors)']);
+    expect(rows.getRow(2).values).toEqual([undefined, 'OK-1', '좋은 행', '1']);
+    expect(rows.getRow(4).values).toEqual([undefined, 'BAD 1', "'=SUM(A1)", 'x', expect.stringMatching(/^SKU코드: .*\n수량: /)]);
+  });
 });
