@@ -1,4 +1,5 @@
 import type { Conn } from '../db.js';
+import { bulkInsert } from './bulk-insert.js';
 import { chunks } from './chunks.js';
 import { sha256 } from '../../lib/hash.js';
 import { toDbTime } from '../../lib/time.js';
@@ -49,10 +50,22 @@ export function nameKeyId(key: NameKey): string {
   return `${sha256(key.productName)}:${sha256(key.optionText)}`;
 }
 
+/**
+ * Above this many keys a lookup reads all of the seller's rows in one query instead of many IN
+ * lists (a 100 000-row sheet would otherwise take hundreds of round trips).
+ */
+const WHOLE_SELLER_LOOKUP = 2000;
+
 /** The seller's SKUs with these codes, by code. */
 export async function findSkusByCode(conn: Conn, sellerId: number, codes: Iterable<string>): Promise<Map<string, Sku>> {
   const out = new Map<string, Sku>();
-  for (const part of chunks([...new Set(codes)])) {
+  const wanted = new Set(codes);
+  if (wanted.size > WHOLE_SELLER_LOOKUP) {
+    const rows = (await conn('skus').where('seller_id', sellerId)) as Row[];
+    for (const r of rows) if (wanted.has(String(r.sku_code))) out.set(String(r.sku_code), toSku(r));
+    return out;
+  }
+  for (const part of chunks([...wanted], 1000)) {
     const rows = (await conn('skus').where('seller_id', sellerId).whereIn('sku_code', part)) as Row[];
     for (const r of rows) out.set(String(r.sku_code), toSku(r));
   }
@@ -62,15 +75,19 @@ export async function findSkusByCode(conn: Conn, sellerId: number, codes: Iterab
 /** The components of each of these seller codes (a code absent from the map is not registered). */
 export async function findCodeComponents(conn: Conn, sellerId: number, codes: Iterable<string>): Promise<Map<string, Component[]>> {
   const out = new Map<string, Component[]>();
-  for (const part of chunks([...new Set(codes)])) {
-    const rows = (await conn('sku_codes as c')
+  const wanted = new Set(codes);
+  const query = () =>
+    conn('sku_codes as c')
       .join('skus as s', 's.id', 'c.sku_id')
       .where('c.seller_id', sellerId)
-      .whereIn('c.seller_code', part)
       .orderBy(['c.seller_code', 's.sku_code'])
-      .select('c.id', 'c.seller_code', 'c.sku_id', 'c.quantity', 's.sku_code')) as Row[];
+      .select('c.id', 'c.seller_code', 'c.sku_id', 'c.quantity', 's.sku_code');
+  const parts = wanted.size > WHOLE_SELLER_LOOKUP ? [null] : chunks([...wanted], 1000);
+  for (const part of parts) {
+    const rows = (await (part ? query().whereIn('c.seller_code', part) : query())) as Row[];
     for (const r of rows) {
       const code = String(r.seller_code);
+      if (!wanted.has(code)) continue;
       const list = out.get(code) ?? [];
       list.push({ mappingId: Number(r.id), skuId: Number(r.sku_id), skuCode: String(r.sku_code), quantity: Number(r.quantity) });
       out.set(code, list);
@@ -126,13 +143,21 @@ export interface SkuWrite {
 /** Inserts new SKUs; returns their ids by code. */
 export async function insertSkus(conn: Conn, sellerId: number, skus: SkuWrite[], now = new Date()): Promise<Map<string, number>> {
   const t = toDbTime(now);
-  for (const part of chunks(skus, 300)) {
-    await conn('skus').insert(
-      part.map((s) => ({ seller_id: sellerId, sku_code: s.skuCode, sku_name: s.skuName, option_name: s.optionName, barcode: s.barcode, created_at: t, updated_at: t })),
-    );
+  await bulkInsert(conn, 'skus', skus.map((s) => ({ seller_id: sellerId, sku_code: s.skuCode, sku_name: s.skuName, option_name: s.optionName, barcode: s.barcode, created_at: t, updated_at: t })));
+  return findSkuIds(conn, sellerId, skus.map((s) => s.skuCode));
+}
+
+/** Ids of the seller's SKUs with these codes (a lean lookup: id and code only). */
+export async function findSkuIds(conn: Conn, sellerId: number, codes: Iterable<string>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const wanted = new Set(codes);
+  const parts = wanted.size > WHOLE_SELLER_LOOKUP ? [null] : chunks([...wanted], 1000);
+  for (const part of parts) {
+    const q = conn('skus').where('seller_id', sellerId).select('id', 'sku_code');
+    const rows = (await (part ? q.whereIn('sku_code', part) : q)) as Array<{ id: number; sku_code: string }>;
+    for (const r of rows) if (wanted.has(r.sku_code)) out.set(r.sku_code, Number(r.id));
   }
-  const found = await findSkusByCode(conn, sellerId, skus.map((s) => s.skuCode));
-  return new Map([...found].map(([code, sku]) => [code, sku.id]));
+  return out;
 }
 
 /** Updates the descriptive fields of one SKU. */
@@ -150,9 +175,7 @@ export interface SkuCodeWrite {
 /** Inserts seller code components. */
 export async function insertSkuCodes(conn: Conn, sellerId: number, rows: SkuCodeWrite[], now = new Date()): Promise<void> {
   const t = toDbTime(now);
-  for (const part of chunks(rows, 300)) {
-    await conn('sku_codes').insert(part.map((r) => ({ seller_id: sellerId, seller_code: r.sellerCode, sku_id: r.skuId, quantity: r.quantity, created_at: t, updated_at: t })));
-  }
+  await bulkInsert(conn, 'sku_codes', rows.map((r) => ({ seller_id: sellerId, seller_code: r.sellerCode, sku_id: r.skuId, quantity: r.quantity, created_at: t, updated_at: t })));
 }
 
 /** Changes the quantity of one mapping row (`sku_codes` or `name_mappings`). */
@@ -170,20 +193,20 @@ export interface NameMappingWrite extends NameKey {
 /** Inserts name + option components. */
 export async function insertNameMappings(conn: Conn, sellerId: number, rows: NameMappingWrite[], now = new Date()): Promise<void> {
   const t = toDbTime(now);
-  for (const part of chunks(rows, 200)) {
-    await conn('name_mappings').insert(
-      part.map((r) => ({
-        seller_id: sellerId,
-        mall: r.mall,
-        product_name: r.productName,
-        option_text: r.optionText,
-        product_name_hash: sha256(r.productName),
-        option_text_hash: sha256(r.optionText),
-        sku_id: r.skuId,
-        quantity: r.quantity,
-        created_at: t,
-        updated_at: t,
-      })),
-    );
-  }
+  await bulkInsert(
+    conn,
+    'name_mappings',
+    rows.map((r) => ({
+      seller_id: sellerId,
+      mall: r.mall,
+      product_name: r.productName,
+      option_text: r.optionText,
+      product_name_hash: sha256(r.productName),
+      option_text_hash: sha256(r.optionText),
+      sku_id: r.skuId,
+      quantity: r.quantity,
+      created_at: t,
+      updated_at: t,
+    })),
+  );
 }
