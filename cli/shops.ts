@@ -91,6 +91,21 @@ export function registerShops(program: Command): void {
     );
 
   shops
+    .command('test <shop>')
+    .description('call the marketplace once with the stored credentials and say what is wrong, if anything (exit 0 or 1)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (app, ref: string) => {
+        const deps = await app.deps();
+        const shop = await resolveShop(deps.db.knex, ref);
+        const { testShop } = await import('../pipelines/shop-test.js');
+        const result = await testShop(deps, shop);
+        emit(app.json, result, () => `${result.shop}: ${result.ok ? 'OK' : 'FAILED'} — ${result.message}`);
+        return result.ok ? 0 : 1;
+      }),
+    );
+
+  shops
     .command('list')
     .description('list shops with their settings and health (credentials masked)')
     .option('--seller <code>', 'only this seller')

@@ -46,6 +46,8 @@ export function readCredentialsFile(file: string, mall: Mall) {
 function checkUrl(value: string | undefined, option: string): string | null {
   if (value === undefined) return null;
   const v = value.trim();
+  // The URL parser silently drops tabs and line breaks inside a URL; a pasted value with them is wrong.
+  if (/\s/.test(v)) throw new InputError(`${option} "${value}" contains spaces or line breaks`);
   let url: URL;
   try {
     url = new URL(v);
