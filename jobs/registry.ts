@@ -1,5 +1,7 @@
 import type { Shop } from '../data/stores/shops.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
+import type { PullSummary } from '../pipelines/orders/pull.js';
+import { kstDate, kstDayStart } from '../lib/time.js';
 
 /** Options a run may carry from the command line. */
 export interface JobOptions {
@@ -24,6 +26,26 @@ export interface JobDefinition {
   run(deps: PipelineDeps, shop: Shop, options: JobOptions): Promise<JobResult>;
 }
 
+function pullResult(s: PullSummary): JobResult {
+  return {
+    counts: {
+      pages: s.pages,
+      ...s.lines,
+      reread: s.reread,
+      fulfillmentOrdersCreated: s.fulfillmentOrdersCreated,
+      fulfillmentOrdersCancelled: s.fulfillmentOrdersCancelled,
+      fulfillmentOrdersHeld: s.fulfillmentOrdersHeld,
+      fulfillmentOrdersUpdated: s.fulfillmentOrdersUpdated,
+      waitingOrders: s.waitingOrders,
+      failures: s.failures.length,
+      cursor: s.cursor,
+    },
+    failedItems: s.failures.length,
+  };
+}
+
+const DAY = 24 * 3600_000;
+
 /** Every job mallbridge runs; nothing else schedules work. */
 export const JOBS: JobDefinition[] = [
   {
@@ -33,11 +55,20 @@ export const JOBS: JobDefinition[] = [
     eligible: (shop) => shop.autoOrderSync,
     run: async (deps, shop, options) => {
       const { pullOrders } = await import('../pipelines/orders/pull.js');
-      const s = await pullOrders(deps, shop, options);
-      return {
-        counts: { pages: s.pages, ...s.lines, fulfillmentOrdersCreated: s.fulfillmentOrdersCreated, waitingOrders: s.waitingOrders, failures: s.failures.length, cursor: s.cursor },
-        failedItems: s.failures.length,
-      };
+      return pullResult(await pullOrders(deps, shop, options));
+    },
+  },
+  {
+    id: 'orders:sweep',
+    schedule: '30 0 * * *',
+    timeoutMs: 60 * 60_000,
+    eligible: (shop) => shop.autoOrderSync,
+    run: async (deps, shop, options) => {
+      // The previous KST day again, whole (design.md §6): late-indexed changes, missed windows.
+      const { pullOrders } = await import('../pipelines/orders/pull.js');
+      const today = kstDayStart(kstDate(deps.now()));
+      const since = options.since ?? new Date(today.getTime() - DAY);
+      return pullResult(await pullOrders(deps, shop, { since, until: options.since ? deps.now() : today }));
     },
   },
 ];

@@ -42,12 +42,13 @@ export const CONTENT_TYPE_SENTENCE =
 
 const MALL = 'rakuten' as const;
 
-function isErrorEntry(m: MessageModel): boolean {
+/** True for an entry whose `messageType` is ERROR (any case). */
+export function isErrorEntry(m: MessageModel): boolean {
   return m.messageType.toUpperCase() === 'ERROR';
 }
 
 /** The MessageModelList of any JSON body, or [] when it has none or a malformed one. */
-function messagesOf(body: unknown): MessageModel[] {
+export function messagesOf(body: unknown): MessageModel[] {
   if (typeof body !== 'object' || body === null) return [];
   const parsed = MessageModelList.safeParse((body as Record<string, unknown>).MessageModelList);
   return parsed.success ? parsed.data : [];
@@ -109,17 +110,18 @@ export function rakutenFailure(call: string, answer: HttpAnswer): ApiError {
 }
 
 /**
- * The AnswerReader of an order-API call. Success = HTTP 200, no gateway error, and no ERROR
- * entry in `MessageModelList` (checked per entry even on 200, spec §1.3). With
- * `perOrderErrors`, ERROR entries that name an `orderNumber` are left to `read` (they concern one
- * order, not the call). INFO entries such as INFO_102 "no hits" / "not found" are never errors.
+ * The AnswerReader of an order-API call. Success = HTTP 200 (or one of `statuses`), no gateway
+ * error, and no ERROR entry in `MessageModelList` (checked per entry even on 200, spec §1.3).
+ * With `perOrderErrors`, ERROR entries that name an `orderNumber` are left to `read` (they concern
+ * one order, not the call). INFO entries such as INFO_102 "no hits" / "not found" are never errors.
  */
-function orderApiReader<T>(call: string, read: (body: unknown) => T, perOrderErrors: boolean): AnswerReader<T> {
+export function orderApiReader<T>(call: string, read: (body: unknown) => T, perOrderErrors: boolean, statuses: readonly number[] = [200]): AnswerReader<T> {
   return {
     isSuccess(answer) {
-      if (answer.status !== 200) return false;
+      if (!statuses.includes(answer.status)) return false;
       const body = parseJson(answer.text);
-      if (body === undefined) return true; // ok() throws ResponseShapeError: a read is retried
+      // ok() throws ResponseShapeError on a garbled 200: a read is retried, a write is `unknown`.
+      if (body === undefined) return answer.status === 200;
       if (GatewayError.safeParse(body).success) return false;
       const errors = messagesOf(body).filter(isErrorEntry);
       return errors.every((m) => perOrderErrors && typeof m.orderNumber === 'string' && m.orderNumber !== '');

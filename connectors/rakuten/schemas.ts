@@ -189,3 +189,120 @@ export const GetOrderResponse = z.looseObject({
   OrderModelList: z.array(z.unknown()).nullable().optional(),
 });
 export type GetOrderResponse = z.infer<typeof GetOrderResponse>;
+
+// ---------------------------------------------------------------- confirmOrder (spec §4.1, §7.7)
+
+/** The confirmOrder request (spec §4.1, §7.7): 1–100 order numbers. */
+export const ConfirmOrderRequest = z.object({
+  orderNumberList: z.array(z.string().min(1)).min(1).max(100),
+});
+export type ConfirmOrderRequest = z.infer<typeof ConfirmOrderRequest>;
+
+/** The confirmOrder answer (spec §7.7): one MessageModel per order, naming it in `orderNumber`. */
+export const ConfirmOrderResponse = z.looseObject({
+  MessageModelList: MessageModelList,
+});
+export type ConfirmOrderResponse = z.infer<typeof ConfirmOrderResponse>;
+
+// ---------------------------------------------------------------- updateOrderShipping (spec §4.2, §7.8, §7.9)
+
+/** `YYYY-MM-DD`, the only `shippingDate` form the docs show (spec §4.2; `yyyyMMdd` is UNCERTAIN, §10 item 9). */
+export const ShippingDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'shippingDate must be YYYY-MM-DD');
+
+/**
+ * One ShippingModel row of an updateOrderShipping request (spec §4.2): without `shippingDetailId`
+ * it adds a row, with one it updates (or, with `shippingDeleteFlag` 1, deletes) that row. A field
+ * left out stays unchanged; an empty string clears it.
+ */
+export const ShippingRowRequest = z.object({
+  shippingDetailId: z.number().int().positive().optional(),
+  deliveryCompany: z.string().min(1).optional(),
+  shippingNumber: z.string().min(1).max(120).optional(),
+  shippingDate: ShippingDate.optional(),
+  shippingDeleteFlag: z.literal([0, 1]).optional(),
+});
+export type ShippingRowRequest = z.infer<typeof ShippingRowRequest>;
+
+/** One basket of the request: note the lowercase `id` of `Basketid` (spec §4.2); ≤ 20 rows. */
+export const BasketidModel = z.object({
+  basketId: z.number().int().nonnegative(),
+  ShippingModelList: z.array(ShippingRowRequest).min(1).max(20),
+});
+export type BasketidModel = z.infer<typeof BasketidModel>;
+
+/** The updateOrderShipping request (spec §4.2, §7.8): one order per call. */
+export const UpdateOrderShippingRequest = z.object({
+  orderNumber: z.string().min(1),
+  BasketidModelList: z.array(BasketidModel).min(1),
+});
+export type UpdateOrderShippingRequest = z.infer<typeof UpdateOrderShippingRequest>;
+
+/**
+ * One entry of the updateOrderShipping answer (spec §1.3, §7.9): `dataNumber` is the 1-based
+ * index of the row counted across all baskets of the request; `shippingDetailId` the row's id
+ * (issued on INFO_101, the existing one on INFO_102, null on errors).
+ */
+export const ShippingMessageModel = MessageModel.extend({
+  dataNumber: z.number().int().nullable().optional(),
+  shippingDetailId: z.number().int().nullable().optional(),
+});
+export type ShippingMessageModel = z.infer<typeof ShippingMessageModel>;
+
+/** The updateOrderShipping answer, 200 and 400 alike (spec §7.9). */
+export const UpdateOrderShippingResponse = z.looseObject({
+  MessageModelList: z.array(ShippingMessageModel),
+});
+export type UpdateOrderShippingResponse = z.infer<typeof UpdateOrderShippingResponse>;
+
+// ---------------------------------------------------------------- Inventory API 2.0 (spec §5.2, §5.3, §7.11)
+
+/** One row of `inventories/bulk-upsert` (spec §5.2, §7.11): keyed by manageNumber + variantId. */
+export const InventoryUpsertRow = z.object({
+  manageNumber: z.string().min(1),
+  variantId: z.string().min(1),
+  mode: z.literal(['ABSOLUTE', 'RELATIVE']),
+  quantity: z.number().int(),
+});
+export type InventoryUpsertRow = z.infer<typeof InventoryUpsertRow>;
+
+/** The bulk-upsert request: 1–400 rows (spec §5.2). */
+export const InventoryBulkUpsertRequest = z.object({
+  inventories: z.array(InventoryUpsertRow).min(1).max(400),
+});
+export type InventoryBulkUpsertRequest = z.infer<typeof InventoryBulkUpsertRequest>;
+
+/** One entry of the inventory error envelope (spec §5.3, §7.11): `metadata.propertyPath` names the row. */
+export const InventoryError = z.looseObject({
+  code: z.string().min(1),
+  message: z.string().nullable().optional(),
+  metadata: z
+    .looseObject({ propertyPath: z.string().nullable().optional() })
+    .nullable()
+    .optional(),
+});
+export type InventoryError = z.infer<typeof InventoryError>;
+
+/** The inventory API's error answer `{"errors": [...]}` (spec §5.3). */
+export const InventoryErrorResponse = z.looseObject({
+  errors: z.array(InventoryError).min(1),
+});
+export type InventoryErrorResponse = z.infer<typeof InventoryErrorResponse>;
+
+// ---------------------------------------------------------------- order state (read-back for the write side)
+
+/**
+ * The part of an OrderModel the write side reads back (spec §3.2): status, baskets and their
+ * shipping rows. Kept apart from {@link OrderModel} so a line that breaks the order-line schema
+ * does not hide an order's state.
+ */
+export const OrderStateModel = z.looseObject({
+  orderNumber: z.string().min(1),
+  orderProgress: OrderProgress,
+  PackageModelList: z.array(
+    z.looseObject({
+      basketId: z.number().int().nonnegative(),
+      ShippingModelList: z.array(ShippingModel).nullable().optional(),
+    }),
+  ),
+});
+export type OrderStateModel = z.infer<typeof OrderStateModel>;

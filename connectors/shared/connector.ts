@@ -52,6 +52,12 @@ export interface OrderSource {
    * split; `coveredUntil` on a page marks how far the pull has got.
    */
   pullOrderLines(window: TimeWindow, options: PullOptions): AsyncGenerator<OrderLinePage>;
+  /**
+   * Re-reads these orders (Rakuten getOrder), page by page, so a cancellation or an address
+   * change of an order already taken in is seen (design.md §6). Connectors whose change feed
+   * already reports such changes (Naver) leave it out.
+   */
+  readOrders?(mallOrderIds: readonly string[]): AsyncGenerator<OrderLinePage>;
   /** One cheap authenticated read; never throws for marketplace answers, only returns the sentence. */
   testConnection(): Promise<ConnectionTest>;
   /** Releases the limiter and sockets. */

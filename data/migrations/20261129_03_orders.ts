@@ -67,6 +67,7 @@ export async function up(knex: Knex): Promise<void> {
       ref(t, 'mall_order_line_id', 'mall_order_lines');
       ref(t, 'sku_id', 'skus');
       t.integer('quantity').notNullable();
+      t.integer('unit_quantity').notNullable();
       time(t, 'created_at').notNullable();
       t.unique(['fulfillment_order_id', 'mall_order_line_id', 'sku_id'], { indexName: 'fulfillment_order_lines_unique' });
       t.index(['mall_order_line_id'], 'fulfillment_order_lines_mall_line_index');

@@ -23,7 +23,10 @@ export interface FulfillmentOrder {
 export interface FulfillmentLineWrite {
   mallOrderLineId: number;
   skuId: number;
+  /** Units to pick: `unitQuantity` × the line's ordered quantity. */
   quantity: number;
+  /** Units of this SKU per ordered unit (the mapping's component quantity), kept so a later change of the ordered quantity can be applied. */
+  unitQuantity: number;
 }
 
 type Row = Record<string, unknown>;
@@ -97,6 +100,8 @@ export async function createFulfillmentOrder(
   const id = Number(row.id);
   // Lines are keyed, so adding them after another worker did is harmless.
   await addFulfillmentLines(conn, id, lines, now);
+  const hasEvent = await conn('fulfillment_order_events').where({ fulfillment_order_id: id }).first('id');
+  if (!hasEvent) await recordFulfillmentEvent(conn, id, null, 'new', null, now);
   return { id, created: true };
 }
 
@@ -105,7 +110,7 @@ export async function addFulfillmentLines(conn: Conn, fulfillmentOrderId: number
   const t = toDbTime(now);
   for (const part of chunks(lines, 300)) {
     await conn('fulfillment_order_lines')
-      .insert(part.map((l) => ({ fulfillment_order_id: fulfillmentOrderId, mall_order_line_id: l.mallOrderLineId, sku_id: l.skuId, quantity: l.quantity, created_at: t })))
+      .insert(part.map((l) => ({ fulfillment_order_id: fulfillmentOrderId, mall_order_line_id: l.mallOrderLineId, sku_id: l.skuId, quantity: l.quantity, unit_quantity: l.unitQuantity, created_at: t })))
       .onConflict(['fulfillment_order_id', 'mall_order_line_id', 'sku_id'])
       .ignore();
   }
@@ -128,4 +133,76 @@ export async function countFulfillmentByStatus(conn: Conn, shopIds: number[]): P
   const rows = (await conn('fulfillment_orders').whereIn('shop_id', shopIds).groupBy('status').select('status').count({ n: '*' })) as Row[];
   for (const r of rows) out[r.status as FulfillmentStatus] = Number(r.n);
   return out;
+}
+
+/** One stored fulfillment line. */
+export interface FulfillmentLine extends FulfillmentLineWrite {
+  id: number;
+  fulfillmentOrderId: number;
+}
+
+/** The lines of these fulfillment orders. */
+export async function findFulfillmentLines(conn: Conn, fulfillmentOrderIds: number[]): Promise<FulfillmentLine[]> {
+  const out: FulfillmentLine[] = [];
+  for (const part of chunks([...new Set(fulfillmentOrderIds)])) {
+    const rows = (await conn('fulfillment_order_lines').whereIn('fulfillment_order_id', part).orderBy('id')) as Row[];
+    out.push(...rows.map((r) => ({ id: Number(r.id), fulfillmentOrderId: Number(r.fulfillment_order_id), mallOrderLineId: Number(r.mall_order_line_id), skuId: Number(r.sku_id), quantity: Number(r.quantity), unitQuantity: Number(r.unit_quantity) })));
+  }
+  return out;
+}
+
+/** Removes fulfillment lines (a line cancelled at the marketplace before instruction). */
+export async function deleteFulfillmentLines(conn: Conn, ids: number[]): Promise<void> {
+  for (const part of chunks(ids)) await conn('fulfillment_order_lines').whereIn('id', part).del();
+}
+
+/** Sets the quantity of one fulfillment line (a partial cancellation before instruction). */
+export async function updateFulfillmentLineQuantity(conn: Conn, id: number, quantity: number): Promise<void> {
+  await conn('fulfillment_order_lines').where({ id }).update({ quantity });
+}
+
+/** Replaces the recipient of a fulfillment order (an address change before instruction). */
+export async function updateFulfillmentRecipient(conn: Conn, id: number, r: Recipient, now = new Date()): Promise<void> {
+  await conn('fulfillment_orders').where({ id }).update({
+    recipient_name: r.name.slice(0, 200),
+    recipient_phone: r.phone.slice(0, 64),
+    postal_code: r.postalCode.slice(0, 16),
+    address1: r.address1.slice(0, 500),
+    address2: r.address2.slice(0, 500),
+    country: r.country,
+    updated_at: toDbTime(now),
+  });
+}
+
+/**
+ * Moves a fulfillment order to `status` (with the reason for a hold) and records the change in
+ * `fulfillment_order_events`. Only moves it when it is still in `from` (a guard against a
+ * concurrent change); returns whether it moved.
+ */
+export async function changeFulfillmentStatus(conn: Conn, id: number, from: FulfillmentStatus, status: FulfillmentStatus, reason: string | null, now = new Date()): Promise<boolean> {
+  const t = toDbTime(now);
+  const moved = await conn('fulfillment_orders').where({ id, status: from }).update({ status, hold_reason: status === 'on_hold' ? reason : null, updated_at: t });
+  if (Number(moved) === 0) return false;
+  await conn('fulfillment_order_events').insert({ fulfillment_order_id: id, from_status: from, to_status: status, reason, created_at: t });
+  return true;
+}
+
+/** Records an event without a status change (creation; a hold's reason growing). */
+export async function recordFulfillmentEvent(conn: Conn, id: number, from: FulfillmentStatus | null, to: FulfillmentStatus, reason: string | null, now = new Date()): Promise<void> {
+  await conn('fulfillment_order_events').insert({ fulfillment_order_id: id, from_status: from, to_status: to, reason, created_at: toDbTime(now) });
+}
+
+/**
+ * Marketplace orders of a shop taken in and not final (design.md §6): with a fulfillment order
+ * not yet `tracking_sent` or `cancelled`, or with lines still waiting for one.
+ */
+export async function findOpenMallOrderIds(conn: Conn, shopId: number): Promise<string[]> {
+  const withFo = (await conn('fulfillment_orders').where('shop_id', shopId).whereNotIn('status', ['tracking_sent', 'cancelled']).distinct('mall_order_id')) as Row[];
+  const waiting = (await conn('mall_order_lines as l')
+    .leftJoin('fulfillment_order_lines as fl', 'fl.mall_order_line_id', 'l.id')
+    .where('l.shop_id', shopId)
+    .whereIn('l.line_state', ['awaiting', 'unconfirmed', 'held', 'pending'])
+    .whereNull('fl.id')
+    .distinct('l.mall_order_id')) as Row[];
+  return [...new Set([...withFo, ...waiting].map((r) => String(r.mall_order_id)))].sort();
 }

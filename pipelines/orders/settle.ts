@@ -5,9 +5,10 @@ import { findLinesOfOrders, updateLineMapping, type MappingFields, type StoredLi
 import { upsertListings, type ListingWrite } from '../../data/stores/listings.js';
 import type { Shop } from '../../data/stores/shops.js';
 import { lineNameKey, resolveLine, type MappingLookups, type Resolution } from '../../mappings/resolver.js';
+import { applyMarketplaceChanges, type ChangeCounts } from './changes.js';
 
 /** What settling a set of marketplace orders did. */
-export interface SettleCounts {
+export interface SettleCounts extends ChangeCounts {
   /** Fulfillment orders created. */
   created: number;
   /** Marketplace orders still waiting for a mapping. */
@@ -42,7 +43,7 @@ async function loadLookups(trx: Knex.Transaction, shop: Shop, lines: StoredLine[
 }
 
 function fulfillmentLines(line: StoredLine, components: Component[]): FulfillmentLineWrite[] {
-  return components.map((c) => ({ mallOrderLineId: line.id, skuId: c.skuId, quantity: c.quantity * line.quantity }));
+  return components.map((c) => ({ mallOrderLineId: line.id, skuId: c.skuId, quantity: c.quantity * line.quantity, unitQuantity: c.quantity }));
 }
 
 function listingOf(line: StoredLine, r: Resolution | undefined): ListingWrite | undefined {
@@ -60,7 +61,7 @@ function listingOf(line: StoredLine, r: Resolution | undefined): ListingWrite | 
  * Runs inside the caller's transaction.
  */
 export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderIds: Iterable<string>, now: Date): Promise<SettleCounts> {
-  const counts: SettleCounts = { created: 0, waiting: 0, remapped: 0 };
+  const counts: SettleCounts = { created: 0, waiting: 0, remapped: 0, cancelled: 0, held: 0, updated: 0 };
   const ids = [...new Set(mallOrderIds)];
   if (ids.length === 0) return counts;
   const lines = await findLinesOfOrders(trx, shop.id, ids);
@@ -83,6 +84,10 @@ export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderI
   }
   await upsertListings(trx, listings, now);
 
+  const changes = await applyMarketplaceChanges(trx, await findFulfillmentOrders(trx, shop.id, ids), lines, now);
+  counts.cancelled = changes.cancelled;
+  counts.held = changes.held;
+  counts.updated = changes.updated;
   const existing = await findFulfillmentOrders(trx, shop.id, ids);
   const byOrder = new Map<string, StoredLine[]>();
   for (const l of lines) byOrder.set(l.mallOrderId, [...(byOrder.get(l.mallOrderId) ?? []), l]);

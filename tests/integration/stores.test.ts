@@ -110,7 +110,7 @@ describe.each(dialects())('stores on %s', (dialect) => {
     const k = t.db.knex;
     const lines = await findLinesOfOrders(k, shopId, ['O1']);
     const sku = (await findSkusByCode(k, sellerId, ['A-1'])).get('A-1')!;
-    const writes = lines.map((l) => ({ mallOrderLineId: l.id, skuId: sku.id, quantity: 2 }));
+    const writes = lines.map((l) => ({ mallOrderLineId: l.id, skuId: sku.id, quantity: 2, unitQuantity: 1 }));
     const first = await inTransaction(k, (trx) => createFulfillmentOrder(trx, { shopId, mallOrderId: 'O1', mallPackageId: '', recipient: lines[0]!.recipient, orderedAt: NOW }, writes, NOW));
     const second = await inTransaction(k, (trx) => createFulfillmentOrder(trx, { shopId, mallOrderId: 'O1', mallPackageId: '', recipient: lines[0]!.recipient, orderedAt: NOW }, writes, NOW));
     expect(first.created).toBe(true);
