@@ -210,3 +210,9 @@ export async function insertNameMappings(conn: Conn, sellerId: number, rows: Nam
     })),
   );
 }
+
+/** Every seller code a seller registered (near-miss suggestions for codes that did not match). */
+export async function listSellerCodes(conn: Conn, sellerId: number): Promise<string[]> {
+  const rows = (await conn('sku_codes').where({ seller_id: sellerId }).distinct('seller_code')) as Array<{ seller_code: string }>;
+  return rows.map((r) => r.seller_code);
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import ExcelJS from 'exceljs';
 import { startNaverSandbox, type NaverSandbox } from '../../connectors/naver/sandbox.js';
 import { startRakutenSandbox, type RakutenSandbox } from '../../connectors/rakuten/sandbox.js';
 import { dialects, freshDatabase, type TestDb } from '../helpers/databases.js';
@@ -142,7 +143,10 @@ describe.each(dialects())('main job on %s: migrate, seller, shops, sheets, pull'
     expect(ignored.map((x) => ids.get(x.mall_order_id)).sort()).toEqual(['N8', 'N9']);
 
     const list = await run(['orders', 'unmapped', '--seller', 'demo', '--json']);
-    expect((list.json as unknown[]).length).toBe(5);
+    const listed = list.json as Array<{ mallOrderId: string; suggestions: string[] }>;
+    expect(listed.length).toBe(5);
+    // R7's option text differs from the registered one only in full-width digits: offered, not applied.
+    expect(listed.find((l) => ids.get(l.mallOrderId) === 'R7')!.suggestions).toEqual(['【送料無料】ふわふわ タオルハンカチ 綿100% / カラー:ピンク⏎サイズ:25cm', expect.stringContaining('ブルー')]);
 
     const before = await snapshot(k);
     const cursorsBefore = await cursors(k);
@@ -154,6 +158,25 @@ describe.each(dialects())('main job on %s: migrate, seller, shops, sheets, pull'
     const cursorsAfter = await cursors(k);
     expect(cursorsAfter).toHaveLength(2);
     cursorsAfter.forEach((c, i) => expect(c).toBeGreaterThanOrEqual(cursorsBefore[i]!));
+
+    // The unmapped list, written as a sheet, becomes a name + option sheet once SKU코드 is filled in.
+    const out = path.join(t.home, 'unmapped.xlsx');
+    const exported = await run(['orders', 'unmapped', '--seller', 'demo', '--out', out]);
+    expect(exported.code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const nameSheet = wb.worksheets[0]!;
+    expect(nameSheet.rowCount).toBe(3);
+    const r7row = [2, 3].find((r) => ids.get(String(nameSheet.getRow(r).getCell(5).value)) === 'R7')!;
+    nameSheet.getRow(r7row).getCell(4).value = 'HANKY-PNK';
+    nameSheet.spliceRows(r7row === 2 ? 3 : 2, 1);
+    wb.removeWorksheet(wb.worksheets[1]!.id);
+    const filled = path.join(t.home, 'filled.xlsx');
+    await wb.xlsx.writeFile(filled);
+    const released = await run(['mappings', 'import', filled, '--seller', 'demo', '--json']);
+    expect(released.code).toBe(0);
+    expect(released.json).toMatchObject({ changes: { name_mappings: { inserted: 1 } }, releasedOrders: 1, waitingOrders: 4 });
+    expect((await fulfillment(k, ids)).filter((f) => f.order === 'R7').map((f) => f.lines)).toEqual([[['HANKY-PNK', 1]]]);
 
     // No credential's bytes in the database or the logs.
     const secrets = [naver.credentials.applicationSecret, naver.credentials.applicationId, rakuten.credentials.serviceSecret, rakuten.credentials.licenseKey];
