@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { loadConfig, type Config } from '../lib/config.js';
 import { ConfigError } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -18,6 +19,8 @@ export class App {
     this.config = loadConfig();
     this.json = options.json;
     try {
+      fs.mkdirSync(this.config.logsDir, { recursive: true });
+      fs.accessSync(this.config.logsDir, fs.constants.W_OK);
       this.logger = createLogger({ logsDir: this.config.logsDir, ...(this.config.logLevel ? { level: this.config.logLevel } : {}) });
     } catch (err) {
       throw new ConfigError(`MALLBRIDGE_HOME ${this.config.home}: cannot write the logs in ${this.config.logsDir} (${(err as Error).message})`, 'MALLBRIDGE_HOME', { cause: err });
@@ -61,10 +64,20 @@ export class App {
     return db;
   }
 
-  /** The credentials key; says so on stderr when it had to create the key file. */
-  secretKey(): Buffer {
+  /**
+   * The credentials key. With `forNewCredentials` (credentials are about to be stored), an
+   * embedded database may get a new key file — unless shops already hold credentials, which
+   * would then be unreadable; it says so on stderr when it makes one.
+   *
+   * @throws ConfigError when there is no usable key.
+   */
+  secretKey(forNewCredentials = false): Buffer {
     if (!this.key) {
-      const k = resolveSecretKey(this.config);
+      const create = forNewCredentials && this.storedCredentials === 0;
+      if (forNewCredentials && !create && !this.config.secretKey && !this.config.databaseUrl && !fs.existsSync(this.config.secretKeyFile)) {
+        throw new ConfigError(`${this.config.secretKeyFile} is missing but ${this.storedCredentials} shops hold credentials encrypted with it; restore it from a backup (or set MALLBRIDGE_SECRET_KEY to that key) before storing new credentials`, 'MALLBRIDGE_SECRET_KEY');
+      }
+      const k = resolveSecretKey(this.config, { create });
       if (k.source === 'new-file') {
         process.stderr.write(`Created a new credentials key in ${k.file} (mode 0600). Back it up: without it the stored shop credentials cannot be read. Set MALLBRIDGE_SECRET_KEY to use a key of your own.\n`);
       }
@@ -73,9 +86,18 @@ export class App {
     return this.key;
   }
 
+  /** Shops holding credentials, counted when the pipeline deps are made (guards the key file). */
+  private storedCredentials = 0;
+
   /** What pipelines are given. */
   async deps(): Promise<PipelineDeps> {
-    return { config: this.config, db: await this.migratedDb(), logger: this.logger, now: () => new Date(), secretKey: () => this.secretKey() };
+    const db = await this.migratedDb();
+    if (this.config.redisUrl) {
+      const { checkRedis } = await import('../lib/redis-check.js');
+      await checkRedis(this.config.redisUrl);
+    }
+    this.storedCredentials = Number(((await db.knex('shops').count({ n: '*' }).first()) as { n: number }).n);
+    return { config: this.config, db, logger: this.logger, now: () => new Date(), secretKey: (forNew?: boolean) => this.secretKey(forNew) };
   }
 
   async close(): Promise<void> {

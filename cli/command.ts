@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { App } from './app.js';
 import { describeError } from './output.js';
-import { exitCodeOf } from '../lib/errors.js';
+import { exitCodeOf, SheetError } from '../lib/errors.js';
+import { errorText } from '../lib/error-text.js';
 import { redactText } from '../lib/redact.js';
 
 /** What a command action returns: its exit code (0 when omitted). */
@@ -24,9 +25,12 @@ export function action<A extends unknown[]>(fn: (app: App, ...args: A) => Promis
     } catch (err) {
       code = exitCodeOf(err);
       const text = redactText(describeError(err));
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, error: text, exitCode: code }, null, 2)}\n`);
+      if (opts.json) {
+        const issues = err instanceof SheetError ? { issues: err.issues.map((i) => ({ ...i, value: redactText(i.value) })) } : {};
+        process.stdout.write(`${JSON.stringify({ ok: false, error: redactText(errorText(err)), exitCode: code, ...issues }, null, 2)}\n`);
+      }
       process.stderr.write(`mallbridge: ${text}\n`);
-      if (code === 1 && app) app.logger.error(text, { error: err });
+      if (code === 1 && app) app.logger.error(text, { error: err, fileOnly: true });
     } finally {
       if (app) await app.close();
     }

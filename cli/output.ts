@@ -1,4 +1,5 @@
 import { SheetError, type SheetIssue } from '../lib/errors.js';
+import { errorText } from '../lib/error-text.js';
 
 /** Prints `value` as one JSON object (`--json`) or the human text. */
 export function emit(json: boolean, value: unknown, human: () => string): void {
@@ -28,6 +29,5 @@ export function formatIssues(issues: SheetIssue[], limit = 200): string {
 /** The text of an error for stderr; sheet errors list their issues. */
 export function describeError(err: unknown): string {
   if (err instanceof SheetError) return `${err.message}\n${formatIssues(err.issues)}`;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return errorText(err);
 }

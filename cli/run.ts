@@ -7,22 +7,30 @@ import { resolveShop } from '../pipelines/shops.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
 
+const MAX_LOOKBACK_DAYS = 730;
+
 /**
  * Parses `--since`: an ISO 8601 time with offset, or `YYYY-MM-DD` meaning 00:00 KST (design.md §6).
+ * Not in the future, and not more than 730 days back (Rakuten keeps orders searchable that long;
+ * a mistyped year would otherwise walk years of windows).
  *
  * @throws InputError for anything else.
  */
-export function parseSince(value: string): Date {
+export function parseSince(value: string, now = new Date()): Date {
   const v = value.trim();
+  let t: Date | undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
     try {
-      return kstDayStart(v);
+      t = kstDayStart(v);
     } catch {
       throw new InputError(`--since ${value} is not a calendar date`);
     }
+  } else {
+    t = parseOffsetTime(v);
+    if (!t) throw new InputError(`--since must be a real time in ISO 8601 with an offset (2026-11-28T09:00:00+09:00) or a date YYYY-MM-DD (00:00 KST), not "${value}"`);
   }
-  const t = parseOffsetTime(v);
-  if (!t) throw new InputError(`--since must be an ISO 8601 time with an offset (2026-11-28T09:00:00+09:00) or a date YYYY-MM-DD (00:00 KST), not "${value}"`);
+  if (t.getTime() > now.getTime()) throw new InputError(`--since ${value} is in the future`);
+  if (now.getTime() - t.getTime() > MAX_LOOKBACK_DAYS * 24 * 3600_000) throw new InputError(`--since ${value} is more than ${MAX_LOOKBACK_DAYS} days back; marketplaces keep orders searchable for about two years`);
   return t;
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { InputError } from '../lib/errors.js';
 import { action } from './command.js';
 
 function port(value: string): number {
@@ -27,7 +28,13 @@ export function registerSandbox(program: Command): void {
       action(async (app, opts: { naverPort: number; rakutenPort: number; orders: number; rateLimit: boolean }) => {
         const dir = path.join(app.config.home, 'sandbox');
         const { startSandboxes } = await import('../pipelines/sandboxes.js');
-        const s = await startSandboxes(dir, { naverPort: opts.naverPort, rakutenPort: opts.rakutenPort, orders: opts.orders, throttled: opts.rateLimit });
+        let s: Awaited<ReturnType<typeof startSandboxes>>;
+        try {
+          s = await startSandboxes(dir, { naverPort: opts.naverPort, rakutenPort: opts.rakutenPort, orders: opts.orders, throttled: opts.rateLimit });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(`a port is already in use (${(err as Error).message}); choose others with --naver-port / --rakuten-port, or 0 for any free port`);
+          throw err;
+        }
         process.stdout.write(
           [
             `Naver sandbox:   ${s.naver.baseUrl}   (credentials: ${s.files.naver})`,

@@ -17,9 +17,11 @@ export function registerSellers(program: Command): void {
     .action(
       action(async (app, code: string, opts: { name?: string }) => {
         if (!SELLER_CODE.test(code)) throw new InputError(`seller code "${code}" must be 1–64 characters of letters, digits, ., _ and -, starting with a letter or digit`);
+        const name = opts.name?.trim() || null;
+        if (name !== null && [...name].length > 200) throw new InputError(`--name is ${[...name].length} characters; at most 200`);
         const db = await app.migratedDb();
         if (await findSellerByCode(db.knex, code)) throw new InputError(`seller ${code} already exists`);
-        const seller = await insertSeller(db.knex, code, opts.name?.trim() || null);
+        const seller = await insertSeller(db.knex, code, name);
         emit(app.json, { id: seller.id, code: seller.code, name: seller.name }, () => `Added seller ${seller.code} (id ${seller.id}).`);
       }),
     );

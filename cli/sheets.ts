@@ -15,9 +15,9 @@ type Importer = () => Promise<(deps: PipelineDeps, seller: Seller, file: string,
 function describe(s: ImportSummary): string {
   const rows = Object.entries(s.changes).map(([kind, c]) => [kind, c.inserted, c.updated, c.unchanged]);
   const lines = [
-    `${s.dryRun ? 'Dry run (nothing applied)' : 'Applied'}: ${s.file}, ${s.rows} rows.`,
+    `${s.dryRun ? 'Dry run (nothing applied)' : 'Applied'}: ${s.file}, ${s.rows} ${s.rows === 1 ? 'row' : 'rows'}.`,
     table(['', 'inserted', 'updated', 'unchanged'], rows),
-    `Waiting orders ${s.dryRun ? 'this sheet would release' : 'released'}: ${s.releasedOrders}; still waiting for a mapping: ${s.waitingOrders}.`,
+    `Waiting orders ${s.dryRun ? 'this sheet would release' : 'released'}: ${s.releasedOrders}${s.releasedOrderIds.length ? ` (${s.releasedOrderIds.slice(0, 20).join(', ')}${s.releasedOrderIds.length > 20 ? ', …' : ''})` : ''}; still waiting for a mapping: ${s.waitingOrders}.`,
   ];
   if (s.unknownColumns.length) lines.push(`Ignored columns: ${s.unknownColumns.join(', ')}`);
   return lines.join('\n');
@@ -36,6 +36,8 @@ function importCommand(group: Command, what: string, importer: Importer): void {
         if (opts.errorsOut !== undefined) {
           if (!/\.(xlsx|csv)$/i.test(opts.errorsOut)) throw new InputError(`--errors-out must name an .xlsx or .csv file, not ${opts.errorsOut}`);
           if (!fs.existsSync(path.dirname(path.resolve(opts.errorsOut)))) throw new InputError(`--errors-out: the folder ${path.dirname(path.resolve(opts.errorsOut))} does not exist`);
+          if (path.resolve(opts.errorsOut) === path.resolve(file)) throw new InputError('--errors-out names the sheet being imported; choose another file (the sheet would be overwritten)');
+          if (fs.existsSync(opts.errorsOut) && fs.statSync(opts.errorsOut).isDirectory()) throw new InputError(`--errors-out ${opts.errorsOut} is a folder; name a file`);
         }
         const deps = await app.deps();
         const seller = await findSellerByCode(deps.db.knex, opts.seller);

@@ -1,4 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { findSellerByCode } from '../data/stores/sellers.js';
+import { InputError } from '../lib/errors.js';
 import { addShop, listShops, resolveShop, shopView, updateShopSettings } from '../pipelines/shops.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
@@ -86,7 +88,12 @@ export function registerShops(program: Command): void {
           ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
         });
         const view = shopView(updated, app.secretKey());
-        emit(app.json, view, () => `Updated shop ${updated.id} (${updated.mall}:${updated.mallShopId}): automation ${flags(view)}.`);
+        const before = shopView(shop, app.secretKey());
+        const changed = (Object.keys(view) as Array<keyof typeof view>).filter((k) => JSON.stringify(view[k]) !== JSON.stringify(before[k])).map((k) => (k === 'credentials' ? 'credentials' : `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(view[k])}`));
+        if (opts.credentialsFile !== undefined && !changed.includes('credentials')) changed.push('credentials (re-encrypted)');
+        emit(app.json, { ...view, changed }, () =>
+          changed.length ? `Updated shop ${updated.id} (${updated.mall}:${updated.mallShopId}):\n${changed.map((c) => `  ${c}`).join('\n')}` : `Shop ${updated.id} (${updated.mall}:${updated.mallShopId}) already had these settings; nothing changed.`,
+        );
       }),
     );
 
@@ -114,8 +121,16 @@ export function registerShops(program: Command): void {
       action(async (app, opts: { seller?: string }) => {
         const deps = await app.deps();
         let all = await listShops(deps.db.knex);
-        if (opts.seller) all = all.filter((s) => s.sellerCode === opts.seller);
-        const key = all.length ? app.secretKey() : undefined;
+        if (opts.seller) {
+          if (!(await findSellerByCode(deps.db.knex, opts.seller))) throw new InputError(`seller ${opts.seller} does not exist`);
+          all = all.filter((s) => s.sellerCode === opts.seller);
+        }
+        let key: Buffer | undefined;
+        try {
+          key = all.length ? app.secretKey() : undefined;
+        } catch {
+          key = undefined;
+        }
         const views = all.map((s) => shopView(s, key));
         emit(app.json, views, () =>
           views.length

@@ -1,6 +1,7 @@
 import { finishJobRun, startJobRun } from '../data/stores/job-runs.js';
 import { listShops, recordShopHealth, shopLabel, type Shop } from '../data/stores/shops.js';
 import { ApiError, MallbridgeError } from '../lib/errors.js';
+import { errorText } from '../lib/error-text.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
 import type { JobDefinition, JobOptions } from './registry.js';
 
@@ -37,6 +38,14 @@ export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: S
     const started = Date.now();
     const runId = await startJobRun(deps.db.knex, job.id, shop.id, deps.now());
     log.info(`${job.id} ${label}: started`);
+    // Ctrl-C or a plain kill: close the run row before exiting, so it does not stay `running`.
+    const interrupted = (signal: NodeJS.Signals) => {
+      void finishJobRun(deps.db.knex, runId, 'failed', {}, `interrupted by ${signal}`, deps.now())
+        .catch(() => undefined)
+        .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     try {
       const result = await withTimeout(job.run(deps, shop, options), job.timeoutMs);
       const status = result.failedItems > 0 ? 'failed' : 'succeeded';
@@ -47,7 +56,7 @@ export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: S
       log.info(`${job.id} ${label}: ${status} in ${Date.now() - started} ms`, { counts: result.counts });
     } catch (err) {
       const timedOut = err instanceof RunTimeout;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorText(err);
       await finishJobRun(deps.db.knex, runId, timedOut ? 'timed_out' : 'failed', {}, message, deps.now());
       if (err instanceof ApiError && (err.kind === 'auth' || err.kind === 'forbidden')) {
         await recordShopHealth(deps.db.knex, shop.id, false, message, true, deps.now());
@@ -55,6 +64,9 @@ export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: S
       if (!(err instanceof MallbridgeError) || err.exitCode === 1) log.error(`${job.id} ${label}: ${message}`, { error: err });
       results.push({ shopId: shop.id, shop: label, status: timedOut ? 'timed_out' : 'failed', counts: {}, error: message });
       if (err instanceof MallbridgeError && err.exitCode === 2) throw err;
+    } finally {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
     }
   }
   return results;

@@ -38,11 +38,11 @@ const urlWithScheme = (schemes: string[], example: string) =>
 
 /** The environment variables mallbridge reads (design.md §9), parsed with zod. */
 export const EnvSchema = z.object({
-  DATABASE_URL: urlWithScheme(['mysql:'], 'mysql://user:password@127.0.0.1:3306/mallbridge'),
+  DATABASE_URL: urlWithScheme(['mysql:'], 'mysql://user@127.0.0.1:3306/mallbridge (with :password after the user when it has one)'),
   MALLBRIDGE_HOME: optionalText,
   MALLBRIDGE_SECRET_KEY: secretKey,
   REDIS_URL: urlWithScheme(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-  LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'debug']).optional()),
+  LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'debug'], { error: (iss) => `must be one of error, warn, info, debug (got "${String(iss.input)}")` }).optional()),
 });
 export type EnvSchema = z.infer<typeof EnvSchema>;
 

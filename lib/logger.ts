@@ -21,8 +21,11 @@ export const redactFormat = winston.format((info) => {
   return copy as winston.Logform.TransformableInfo;
 });
 
+/** Drops entries meant for the log file only (an error the command already printed as a sentence). */
+const notFileOnly = winston.format((info) => ((info as { fileOnly?: boolean }).fileOnly ? false : info));
+
 const terminalLine = winston.format.printf((info) => {
-  const { level, message, module, timestamp, ...rest } = info as Record<string, unknown>;
+  const { level, message, module, timestamp, fileOnly: _fileOnly, ...rest } = info as Record<string, unknown>;
   const extras = Object.entries(rest)
     .filter(([k]) => typeof k === 'string' && k !== 'stack')
     .map(([k, v]) => {
@@ -70,7 +73,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     new winston.transports.Console({
       stderrLevels: ['error', 'warn', 'info', 'debug'],
       level: terminal ? level : 'warn',
-      format: winston.format.combine(winston.format.colorize({ level: terminal }), terminalLine),
+      format: terminal ? winston.format.combine(notFileOnly(), winston.format.colorize(), terminalLine) : winston.format.combine(notFileOnly(), terminalLine),
     }),
   );
   return winston.createLogger({

@@ -51,7 +51,7 @@ export function redactText(text: string): string {
  * {@link redactText}. Errors become `{name, message, stack, …}`; cycles and depth are bounded.
  */
 export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return redactText(value.length > 10_000 ? `${value.slice(0, 10_000)}… (${value.length} characters)` : value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8 || seen.has(value)) return '[…]';
   seen.add(value);
@@ -77,6 +77,7 @@ export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object
 
 /** Shows the shape of a credential without its value: `7dMv…XX (22 chars)`. */
 export function maskSecret(value: string): string {
-  if (value.length <= 8) return `${'*'.repeat(value.length)} (${value.length} chars)`;
+  // Short values show only their length: a few visible characters would be most of the secret.
+  if (value.length < 16) return `${'*'.repeat(Math.min(value.length, 8))} (${value.length} chars)`;
   return `${value.slice(0, 4)}…${value.slice(-2)} (${value.length} chars)`;
 }

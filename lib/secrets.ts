@@ -18,12 +18,14 @@ export interface SecretKey {
 /**
  * Resolves the AES-256 key that encrypts shop credentials at rest (design.md §9):
  * MALLBRIDGE_SECRET_KEY when set; otherwise, on the embedded database only,
- * `$MALLBRIDGE_HOME/secret.key` (created with mode 0600 on first use).
+ * `$MALLBRIDGE_HOME/secret.key`. The key file is created (mode 0600) only when `create` is set —
+ * i.e. when credentials are about to be stored and none exist yet; a missing file is never
+ * silently replaced while stored credentials depend on it.
  *
- * @throws ConfigError when DATABASE_URL is set without MALLBRIDGE_SECRET_KEY, or the key file is
- *   unreadable or malformed.
+ * @throws ConfigError when DATABASE_URL is set without MALLBRIDGE_SECRET_KEY, when the key file is
+ *   missing and may not be created, or when it is unreadable or malformed.
  */
-export function resolveSecretKey(config: Config): SecretKey {
+export function resolveSecretKey(config: Config, options: { create?: boolean } = {}): SecretKey {
   if (config.secretKey) return { key: config.secretKey, source: 'env' };
   if (config.databaseUrl) {
     throw new ConfigError(
@@ -39,6 +41,12 @@ export function resolveSecretKey(config: Config): SecretKey {
       throw new ConfigError(`${file} does not hold a 32-byte base64 key; restore it from a backup or set MALLBRIDGE_SECRET_KEY`, 'MALLBRIDGE_SECRET_KEY');
     }
     return { key, source: 'file', file };
+  }
+  if (!options.create) {
+    throw new ConfigError(
+      `no credentials key: MALLBRIDGE_SECRET_KEY is unset and ${file} does not exist; stored credentials can only be read with the key they were stored with — restore secret.key from a backup or set MALLBRIDGE_SECRET_KEY`,
+      'MALLBRIDGE_SECRET_KEY',
+    );
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const key = crypto.randomBytes(32);

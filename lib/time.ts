@@ -70,8 +70,12 @@ export function parseOffsetTime(text: string): Date | undefined {
     offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
   }
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms) - offsetMin * 60_000;
-  const date = new Date(t);
+  // Every field must exist as written: no 30 February, no 25:00, no +25:00 (Date.UTC would roll them over).
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59 || Math.abs(offsetMin) > 14 * 60 || Number(off!.slice(-2)) > 59) return undefined;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  const check = new Date(local);
+  if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return undefined;
+  const date = new Date(local - offsetMin * 60_000);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

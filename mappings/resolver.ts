@@ -64,7 +64,7 @@ export function resolveLine(line: ResolvableLine, lookups: MappingLookups): Reso
     return {
       status: 'unmapped',
       kind: 'name_not_registered',
-      reason: `no code on the order line (${line.sellerCodeField === 'itemNumber' ? 'no 商品番号 (itemNumber)' : 'no システム連携用SKU番号 (merchantDefinedSkuId)'}), and this product name + option text is not registered for seller ${seller}: add it to a name + option sheet exactly as shown`,
+      reason: `no code on the order line (${line.sellerCodeField === 'itemNumber' ? 'no 商品番号 (itemNumber)' : 'no システム連携用SKU番号 (merchantDefinedSkuId)'}), and this product name + option text is not registered for seller ${seller}: add it to a name + option sheet exactly as written (\`mallbridge orders unmapped --out F.xlsx\` writes it for you)`,
     };
   }
   return {

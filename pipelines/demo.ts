@@ -64,7 +64,7 @@ export async function runDemo(base: Config, logger: Logger, progress: (line: str
   const config: Config = { ...base, databaseUrl: undefined, secretKey: undefined, home, sqlitePath: path.join(home, 'mallbridge.sqlite'), logsDir: path.join(home, 'logs'), secretKeyFile: path.join(home, 'secret.key') };
   const db = openDatabase(config);
   let key: Buffer | undefined;
-  const deps: PipelineDeps = { config, db, logger, now: () => new Date(), secretKey: () => (key ??= resolveSecretKey(config).key) };
+  const deps: PipelineDeps = { config, db, logger, now: () => new Date(), secretKey: () => (key ??= resolveSecretKey(config, { create: true }).key) };
   const sandboxes = await startSandboxes(path.join(home, 'sandbox'));
   try {
     progress(`Sandbox malls: Naver ${sandboxes.naver.baseUrl}, Rakuten ${sandboxes.rakuten.baseUrl}`);

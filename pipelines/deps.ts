@@ -10,8 +10,11 @@ export interface PipelineDeps {
   logger: Logger;
   /** The clock (UTC instants); tests pass a fixed one. */
   now: () => Date;
-  /** The credentials key, resolved on first use (it may create the key file, see lib/secrets.ts). */
-  secretKey: () => Buffer;
+  /**
+   * The credentials key, resolved on first use. `forNewCredentials`: credentials are about to be
+   * stored, so an embedded database without any may get a new key file (lib/secrets.ts).
+   */
+  secretKey: (forNewCredentials?: boolean) => Buffer;
   /** Overrides for marketplace calls (tests shorten retries). */
   retry?: RetryPolicy;
   timeoutMs?: number;

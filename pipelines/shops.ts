@@ -37,7 +37,7 @@ export function readCredentialsFile(file: string, mall: Mall) {
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    throw new InputError(`the credentials file ${file} is not valid JSON; expected ${mall === 'naver' ? '{"applicationId": "...", "applicationSecret": "..."}' : '{"serviceSecret": "...", "licenseKey": "...", "licenseExpiresAt": "YYYY-MM-DD"}'}`);
+    throw new InputError(`the credentials file ${file} is not valid JSON; expected one JSON object with ${mall === 'naver' ? 'applicationId and applicationSecret' : 'serviceSecret, licenseKey and (optional) licenseExpiresAt as YYYY-MM-DD'}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`the credentials file ${file} must hold one JSON object`);
   return parseCredentials(mall, value);
@@ -55,6 +55,7 @@ function checkUrl(value: string | undefined, option: string): string | null {
     throw new InputError(`${option} "${value}" is not a URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`${option} must be an http(s) URL`);
+  if (url.username || url.password) throw new InputError(`${option} must not carry a user name or password; credentials go in --credentials-file`);
   return v.replace(/\/+$/, '');
 }
 
@@ -72,7 +73,7 @@ function checkShopUrl(mall: Mall, shopId: string, value: string | undefined): st
 function checkRate(value: string | undefined): number | null {
   if (value === undefined) return null;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new InputError(`--rate-limit must be a number of requests per second between 0 and 1000, not "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 1000) throw new InputError(`--rate-limit must be a number of requests per second, more than 0 and at most 1000, not "${value}"`);
   return n;
 }
 
@@ -80,6 +81,17 @@ function checkCarrier(value: string | undefined): string | null {
   if (value === undefined) return null;
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(value.trim())) throw new InputError(`--carrier-code "${value}" is not a carrier code (e.g. QXPRESS for Naver, 1000 for Rakuten)`);
   return value.trim();
+}
+
+/** 00:00 KST of a Rakuten `licenseExpiresAt`, null when absent. @throws InputError for a date that does not exist. */
+function licenceExpiry(credentials: object): Date | null {
+  const day = (credentials as { licenseExpiresAt?: string }).licenseExpiresAt;
+  if (!day) return null;
+  try {
+    return kstDayStart(day);
+  } catch {
+    throw new InputError(`credentials for rakuten: licenseExpiresAt ${day} is not a calendar date (YYYY-MM-DD)`);
+  }
 }
 
 /** What `shops add` is given (already split from argv; credentials as a file path). */
@@ -113,15 +125,17 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
   const carrierCode = checkCarrier(input.carrierCode);
   const rateLimitPerSec = checkRate(input.rateLimit);
   const credentials = readCredentialsFile(input.credentialsFile, mall);
-  if ((await findShopsByMallId(conn, shopId, mall)).length > 0) throw new InputError(`a ${mall} shop ${shopId} is already registered; change it with \`mallbridge shops update\``);
-  const expires = 'licenseExpiresAt' in credentials && credentials.licenseExpiresAt ? kstDayStart(credentials.licenseExpiresAt) : null;
+  const taken = await findShopsByMallId(conn, shopId, mall);
+  if (taken.length > 0) throw new InputError(`a ${mall} shop ${shopId} is already registered (seller ${taken[0]!.sellerCode}); change it with \`mallbridge shops update ${mall}:${shopId}\``);
+  await refuseSharedAccount(deps, mall, credentials);
+  const expires = licenceExpiry(credentials);
   return insertShop(conn, {
     sellerId: seller.id,
     mall,
     mallShopId: shopId,
     shopUrl,
     apiBaseUrl,
-    credentials: encryptCredentials(deps.secretKey(), credentials),
+    credentials: encryptCredentials(deps.secretKey(true), credentials),
     credentialsExpireAt: expires,
     carrierCode,
     rateLimitPerSec,
@@ -130,6 +144,41 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
     autoInstruct: input.autoInstruct,
     autoStockSync: input.autoStockSync,
   }, deps.now());
+}
+
+/** The values that identify one marketplace account: Naver's application id, Rakuten's keys. */
+function accountIds(mall: Mall, credentials: Record<string, unknown>): string[] {
+  const fields = mall === 'naver' ? ['applicationId'] : ['serviceSecret', 'licenseKey'];
+  return fields.map((f) => credentials[f]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/**
+ * Refuses credentials another shop already uses: one marketplace account registered as two shops
+ * would load every order twice (two parcels for one order).
+ *
+ * @throws InputError naming the shop that has them.
+ */
+async function refuseSharedAccount(deps: PipelineDeps, mall: Mall, credentials: Record<string, unknown>, exceptShopId?: number): Promise<void> {
+  const mine = new Set(accountIds(mall, credentials));
+  const others = (await listShops(deps.db.knex)).filter((s) => s.mall === mall && s.id !== exceptShopId);
+  if (others.length === 0) return;
+  let key: Buffer;
+  try {
+    key = deps.secretKey();
+  } catch {
+    return; // no key yet: nothing stored can be compared
+  }
+  for (const other of others) {
+    let stored: Record<string, unknown>;
+    try {
+      stored = decryptCredentials(key, other.credentials, shopLabel(other));
+    } catch {
+      continue;
+    }
+    if (accountIds(mall, stored).some((v) => mine.has(v))) {
+      throw new InputError(`these credentials are already registered for ${shopLabel(other)} of seller ${other.sellerCode}: one marketplace account is one shop (two would load every order twice); use \`mallbridge shops update\` on that shop instead`);
+    }
+  }
 }
 
 /** What `shops update` may change; undefined = leave as is. */
@@ -146,8 +195,9 @@ export async function updateShopSettings(deps: PipelineDeps, shop: Shop, input: 
   const changes: ShopChanges = {};
   if (input.credentialsFile !== undefined) {
     const credentials = readCredentialsFile(input.credentialsFile, shop.mall);
-    changes.credentials = encryptCredentials(deps.secretKey(), credentials);
-    changes.credentialsExpireAt = 'licenseExpiresAt' in credentials && credentials.licenseExpiresAt ? kstDayStart(credentials.licenseExpiresAt) : null;
+    await refuseSharedAccount(deps, shop.mall, credentials, shop.id);
+    changes.credentials = encryptCredentials(deps.secretKey(true), credentials);
+    changes.credentialsExpireAt = licenceExpiry(credentials);
   }
   if (input.shopUrl !== undefined) changes.shopUrl = checkShopUrl(shop.mall, shop.mallShopId, input.shopUrl);
   if (input.apiBaseUrl !== undefined) changes.apiBaseUrl = input.apiBaseUrl === '' ? null : checkUrl(input.apiBaseUrl, '--api-base-url');
@@ -180,7 +230,7 @@ export async function resolveShop(conn: Conn, ref: string): Promise<Shop> {
 
 /** A shop as `shops list` shows it: credentials masked, never their values. */
 export function shopView(shop: Shop, key: Buffer | undefined) {
-  let credentials: Record<string, string> = {};
+  let credentials: Record<string, string> = { error: 'cannot be read: no credentials key (MALLBRIDGE_SECRET_KEY or secret.key)' };
   if (key) {
     try {
       const raw = decryptCredentials(key, shop.credentials, shopLabel(shop));

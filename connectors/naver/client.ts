@@ -6,6 +6,8 @@ import { callMarketplace, excerpt, parseJson, type AnswerReader, type CallSpec, 
 import type { RecordFailure } from '../shared/order-line.js';
 import { parseShape, shapeIssues } from '../shared/shape.js';
 import { createTokenManager, type TokenManager } from './auth.js';
+import { orderCalls, type NaverOrderCalls } from './client-orders.js';
+import { productCalls, type NaverProductCalls } from './client-products.js';
 import type { NaverCredentials } from './credentials.js';
 import {
   ChangedStatusesAnswer,
@@ -51,6 +53,12 @@ export interface NaverClientDeps {
   now: () => Date;
 }
 
+/**
+ * One authenticated call whose HTTP 200 answer is validated by `schema` (anything else becomes an
+ * ApiError through {@link naverApiError}); the building block of client-orders.ts and client-products.ts.
+ */
+export type NaverSend = <S extends z.ZodType>(spec: CallSpec, schema: S) => Promise<z.infer<S>>;
+
 /** The Naver calls of the read side; every request goes through {@link callMarketplace}. */
 export interface NaverClient {
   readonly tokens: TokenManager;
@@ -62,6 +70,12 @@ export interface NaverClient {
   queryProductOrders(productOrderIds: string[]): Promise<DetailAnswer>;
 }
 
+/**
+ * Every Naver call mallbridge makes: the read side ({@link NaverClient}, here), confirm, dispatch
+ * and the order-id list (client-orders.ts), the product calls (client-products.ts).
+ */
+export interface NaverApi extends NaverClient, NaverOrderCalls, NaverProductCalls {}
+
 function header(answer: HttpAnswer, name: string): string | undefined {
   const v = answer.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -70,10 +84,11 @@ function header(answer: HttpAnswer, name: string): string | undefined {
 /**
  * Turns a refused Naver answer into an ApiError (spec §2.6, §7.1, §7.2). Kinds: 401 `GW.AUTHN` →
  * 'auth'; 403 `GW.IP_NOT_ALLOWED` → 'forbidden' naming the fix; other 403 → 'forbidden' (API group);
- * 404 → 'not_found'; 429 → 'rate_limited'; 5xx → 'server'; other 4xx → 'request' keeping Naver's
- * code (`104139`, `4000`…). On the token call (`tokenCall`), every 4xx other than an IP refusal or a
- * rate limit is 'auth': the token endpoint's codes for a bad id, signature or timestamp are
- * undocumented (UNCERTAIN, spec §13.8), and all of them mean the credentials were not accepted.
+ * 404 → 'not_found' (`GW.NOT_FOUND`: no such API at the gateway, so a wrong base URL when it is the
+ * token call); 429 → 'rate_limited'; 5xx → 'server'; other 4xx → 'request' keeping Naver's code
+ * (`104139`, `4000`…). On the token call (`tokenCall`), every other 4xx is 'auth': the token
+ * endpoint's codes for a bad id, signature or timestamp are undocumented (UNCERTAIN, spec §13.8),
+ * and all of them mean the credentials were not accepted.
  */
 export function naverApiError(call: string, answer: HttpAnswer, tokenCall = false): ApiError {
   const parsed = ErrorBody.safeParse(parseJson(answer.text));
@@ -90,6 +105,10 @@ export function naverApiError(call: string, answer: HttpAnswer, tokenCall = fals
   }
   if (status >= 500) {
     return new ApiError({ ...base, kind: 'server', message: `Naver ${call}: server error HTTP ${status}${said}` });
+  }
+  if (status === 404) {
+    const where = tokenCall ? '; the API base URL does not lead to the Naver Commerce API' : '';
+    return new ApiError({ ...base, kind: 'not_found', message: `Naver ${call}: not found (HTTP 404${said})${where}` });
   }
   if (tokenCall && status >= 400) {
     return new ApiError({
@@ -111,9 +130,6 @@ export function naverApiError(call: string, answer: HttpAnswer, tokenCall = fals
       kind: 'forbidden',
       message: `Naver ${call}: access refused (HTTP 403${said}); the application may lack the API group for this call in 커머스API센터`,
     });
-  }
-  if (status === 404) {
-    return new ApiError({ ...base, kind: 'not_found', message: `Naver ${call}: not found (HTTP 404${said})` });
   }
   return new ApiError({ ...base, kind: 'request', message: `Naver ${call}: request refused (HTTP ${status}${said})` });
 }
@@ -147,12 +163,14 @@ function elementId(element: unknown, index: number): string {
 }
 
 /**
- * Creates the Naver client of one connector (spec §2, §3.1, §3.2). Every call goes through the
- * shop's limiter and retry policy; authenticated calls get `Authorization: Bearer`, and on
+ * Creates the Naver client of one connector (spec §2–§6). Every call goes through the shop's
+ * limiter and retry policy; authenticated calls get `Authorization: Bearer`, and on
  * `401 GW.AUTHN` the token is re-issued once and the call retried once (spec §2.3). The retry is
- * safe even for writes: the gateway refuses before the request reaches the order service.
+ * safe even for writes: the gateway refuses before the request reaches the order service. Writes
+ * (`idempotent: false`) are otherwise repeated only on 429 and on connection errors that prove
+ * nothing was sent (connectors/shared/http.ts).
  */
-export function createNaverClient(deps: NaverClientDeps): NaverClient {
+export function createNaverClient(deps: NaverClientDeps): NaverApi {
   const { http } = deps;
   const logger = http.logger;
 
@@ -185,9 +203,13 @@ export function createNaverClient(deps: NaverClientDeps): NaverClient {
     }
   }
 
+  const send: NaverSend = (spec, schema) => authed(spec, reader(spec.call, schema, logger));
+
   return {
     tokens,
     requestToken,
+    ...orderCalls(send),
+    ...productCalls(send),
 
     async lastChangedStatuses(query: FeedQuery): Promise<FeedPage> {
       // Always KST with milliseconds: whether UTC `…Z` is accepted is UNCERTAIN (spec §13.9).

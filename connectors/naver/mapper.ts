@@ -49,7 +49,9 @@ export function sellerCodeOf(po: NaverProductOrder): { code: string | null; fiel
 }
 
 /**
- * Where a line stands (design.md §5, spec §3.6), first rule that applies:
+ * Where a line stands (design.md §5, spec §3.6), from the documented field semantics only (the
+ * Seller-Center tab names 신규주문 / 배송준비 are an UNCERTAIN mapping, spec §13.4, and are not
+ * relied on), first rule that applies:
  * 1. `cancelled`: status CANCELED / CANCELED_BY_NOPAYMENT, or a cancel claim open or done
  *    (CANCEL_REQUEST, CANCELING, CANCEL_DONE, ADMIN_CANCELING, ADMIN_CANCEL_DONE), or nothing left
  *    to ship (`remainQuantity` 0) while the line is not shipped yet (PAYED / PAYMENT_WAITING).

@@ -31,6 +31,8 @@ export interface SandboxLineSpec {
   productOrderStatus?: ProductOrderStatus;
   /** Default NOT_YET (absent for PAYMENT_WAITING lines). */
   placeOrderStatus?: PlaceOrderStatus;
+  /** 일반/추가 상품 구분 (free text at Naver); default 조합형옵션상품 for option lines, else 단일상품. Add-ons: 추가구성상품. */
+  productClass?: string;
   /** A claim on the line, with when it was made (a feed event at that time). */
   claim?: { type: ClaimType; status: ClaimStatus; at: Date };
 }
@@ -178,7 +180,7 @@ export function buildOrder(spec: SandboxOrderSpec, ids: SandboxIds, ordinal: num
       ...(placeOrderStatus ? { placeOrderStatus } : {}),
       ...(placeOrderStatus === 'OK' ? { placeOrderDate: toKstIsoMillis(new Date(paidAt.getTime() + 3600_000)) } : {}),
       ...(line.claim ? { claimType: line.claim.type, claimStatus: line.claim.status, claimId: ids.claimId(line.claim.at) } : {}),
-      productClass: option ? '조합형옵션상품' : '단일상품',
+      productClass: line.productClass ?? (option ? '조합형옵션상품' : '단일상품'),
       productId: line.productId ?? '9876543210',
       originalProductId: line.originalProductId ?? '9812345678',
       merchantChannelId: '500123456',

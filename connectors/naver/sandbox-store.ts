@@ -14,6 +14,8 @@ export interface SandboxChange {
   remainQuantity?: number;
   /** Fields merged into `productOrder.shippingAddress` (sets `receiverAddressChanged` on the event). */
   shippingAddress?: Record<string, unknown>;
+  /** The `delivery` object the line gets (a dispatch). */
+  delivery?: Record<string, unknown>;
 }
 
 /** One page of the feed as the store computes it. */
@@ -81,6 +83,27 @@ export class SandboxStore {
     return out;
   }
 
+  /** The productOrderIds of one order, sorted ([] for an unknown order). */
+  idsOfOrder(orderId: string): string[] {
+    return [...this.records.values()].filter((r) => String(r.order.orderId) === orderId).map((r) => String(r.productOrder.productOrderId)).sort();
+  }
+
+  /** True when the line's shipping address was changed after the order (a feed event says so). */
+  addressChanged(productOrderId: string): boolean {
+    return this.events.some((e) => e.productOrderId === productOrderId && e.receiverAddressChanged);
+  }
+
+  /**
+   * 발주확인 of one line: placeOrderStatus OK and placeOrderDate, without a feed event (no change
+   * type exists for it, UNCERTAIN spec §13.3).
+   */
+  confirm(productOrderId: string, at: Date): void {
+    const po = this.records.get(productOrderId)?.productOrder;
+    if (!po) throw new Error(`sandbox: no product order ${productOrderId}`);
+    po.placeOrderStatus = 'OK';
+    po.placeOrderDate = toKstIsoMillis(at);
+  }
+
   /** Every record (deep copies), in productOrderId order. */
   all(): SandboxProductOrderInfo[] {
     return [...this.records.keys()].sort().map((id) => structuredClone(this.records.get(id)!));
@@ -117,6 +140,7 @@ export class SandboxStore {
     }
     if (change.remainQuantity !== undefined) po.remainQuantity = change.remainQuantity;
     if (change.shippingAddress) po.shippingAddress = { ...(po.shippingAddress as object), ...change.shippingAddress };
+    if (change.delivery) info.delivery = { ...change.delivery };
     this.events.push({
       orderId: String(info.order.orderId),
       productOrderId,

@@ -1,10 +1,19 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyRequest } from 'fastify';
-import { RateBucket, SandboxTokens, newTraceId } from './sandbox-gateway.js';
+import Fastify from 'fastify';
+import { originProductJson, sandboxCatalog, type SandboxProduct } from './sandbox-catalog.js';
+import { Delays, FaultBook, WRITE_ROUTES, type NaverSandboxFault, type NaverSandboxRandomFaults } from './sandbox-faults.js';
+import { RateBucket, SandboxTokens } from './sandbox-gateway.js';
+import { installGateway, type NaverSandboxArrival, type NaverSandboxRequest } from './sandbox-hooks.js';
 import { randomOrders, scenarioOrders, type ScenarioKey } from './sandbox-orders.js';
+import { registerProductRoutes } from './sandbox-product-routes.js';
 import { SandboxIds, buildOrder, type SandboxFeedEvent, type SandboxOrderRef, type SandboxOrderSpec, type SandboxProductOrderInfo } from './sandbox-records.js';
-import { DETAIL_ROUTE, FEED_ROUTE, TOKEN_ROUTE, registerRoutes, sendError, type DetailFault } from './sandbox-routes.js';
+import { registerRoutes, sendError, type DetailFault } from './sandbox-routes.js';
 import { SandboxStore, type SandboxChange } from './sandbox-store.js';
+import { registerWriteRoutes, type DispatchSuccessStyle, type NaverSandboxWrite } from './sandbox-writes.js';
+
+export type { NaverSandboxArrival, NaverSandboxRequest } from './sandbox-hooks.js';
+export type { NaverSandboxFault, NaverSandboxFaultKind, NaverSandboxRandomFaults, NaverSandboxRoute } from './sandbox-faults.js';
+export type { NaverSandboxWrite } from './sandbox-writes.js';
 
 /**
  * The Naver sandbox: a local fake of the Commerce API faithful to specs/naver-commerce-api.md,
@@ -36,18 +45,8 @@ export interface NaverSandboxOptions {
   tokenTtlSec?: number;
   applicationId?: string;
   applicationSecret?: string;
-}
-
-/** One request the sandbox answered, for tests to count calls. `at` is real time. */
-export interface NaverSandboxRequest {
-  method: string;
-  /** Path without query, e.g. `/external/v1/oauth2/token`. */
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number;
-  at: Date;
-  /** The parsed JSON body (JSON requests only; never the token form, which carries a signature). */
-  body?: unknown;
+  /** Random faults from a seed (429, 500, slow, malformed) on the chosen routes; default none. */
+  faults?: NaverSandboxRandomFaults;
 }
 
 /** A running sandbox. */
@@ -58,6 +57,19 @@ export interface NaverSandbox {
   credentials: { applicationId: string; applicationSecret: string };
   /** Every request answered, in order (cleared by `requests.length = 0`). */
   requests: NaverSandboxRequest[];
+  /**
+   * Every request as it arrived, before any check, in order: also those whose answer the client
+   * never got (a slow answer past its timeout). "Exactly once" is counted here.
+   */
+  received: NaverSandboxArrival[];
+  /** Every confirmation, dispatch and stock write item, applied or refused, in order. */
+  writes: NaverSandboxWrite[];
+  /** How many write requests arrived (all write routes, or one). */
+  writeRequests(route?: 'confirm' | 'dispatch' | 'option-stock' | 'multi-update'): number;
+  /** The product as `GET /v2/products/origin-products/{no}` answers it now (a copy), or undefined. */
+  product(originProductNo: string): Record<string, unknown> | undefined;
+  /** The sandbox's products (copies of its own model: stock, options, prices, status). */
+  products(): SandboxProduct[];
   /** The ids of the scenario orders N1–N9. */
   scenario: Record<ScenarioKey, SandboxOrderRef>;
   /** The sandbox's current time. */
@@ -85,6 +97,18 @@ export interface NaverSandbox {
    * with an unknown productOrderStatus; null restores it.
    */
   setDetailFault(productOrderId: string, fault: DetailFault | null): void;
+  /** false: product routes answer 401 GW.AUTHN to valid tokens, as when the API group 상품 is missing. */
+  setProductApiEnabled(enabled: boolean): void;
+  /** The next matching requests meet this fault (see {@link NaverSandboxFault}). */
+  addFault(fault: NaverSandboxFault): void;
+  /** Random faults from a seed from now on; null stops them. */
+  setRandomFaults(faults: NaverSandboxRandomFaults | null): void;
+  /** Drops every pending and random fault. */
+  clearFaults(): void;
+  /** How dispatch lists successes: `ids` (documented, default) or `infos` (seen by one integrator). */
+  setDispatchSuccessStyle(style: DispatchSuccessStyle): void;
+  /** true: confirm and dispatch process this product order but leave it out of both answer lists. */
+  setOmittedFromAnswers(productOrderId: string, omitted: boolean): void;
   /** Changes the gateway rate limit (0 = unthrottled). */
   setRatePerSec(ratePerSec: number): void;
   close(): Promise<void>;
@@ -99,10 +123,16 @@ const HOUR = 3600_000;
  * - `POST /external/v1/oauth2/token`: form-urlencoded only; checks client_id, the ms timestamp
  *   (≤ 5 min old, ≤ 1 s ahead) and the bcrypt signature, refuses `account_id` with SELF; reuses a
  *   token while ≥ 30 min remain.
- * - `GET …/last-changed-statuses`, `POST …/product-orders/query`: Bearer token required
- *   (`401 GW.AUTHN`); answers in `{timestamp, traceId, data}` envelopes.
+ * - `GET …/last-changed-statuses`, `POST …/product-orders/query`, `GET …/orders/{id}/product-order-ids`:
+ *   Bearer token required (`401 GW.AUTHN`); answers in `{timestamp, traceId, data}` envelopes.
+ * - `POST …/confirm`, `POST …/dispatch` (sandbox-writes.ts): ≤ 30 items, per-item success and
+ *   failure lists in HTTP 200 as Naver answers them; each item recorded in `writes`.
+ * - `GET /v2/products/origin-products/{no}`, `PUT …/option-stock` (omitted options and prices
+ *   become 0), `PATCH …/multi-update`, `POST /v1/products/search` (sandbox-product-routes.ts) on
+ *   the catalogue of sandbox-catalog.ts; product errors in the product API's format.
  * - Every answer carries `GNCP-GW-Trace-ID`; with `ratePerSec` > 0, `429 GW.RATE_LIMIT` and
- *   `GNCP-GW-RateLimit-*` headers.
+ *   `GNCP-GW-RateLimit-*` headers; faults (429, 500, slow, malformed) by `faults` or `addFault`.
+ * - Every request is logged on arrival (`received`) and once answered (`requests`).
  */
 export async function startNaverSandbox(options: NaverSandboxOptions = {}): Promise<NaverSandbox> {
   let clock: () => Date = options.now ?? (() => new Date());
@@ -132,50 +162,24 @@ export async function startNaverSandbox(options: NaverSandboxOptions = {}): Prom
   const tokens = new SandboxTokens(options.tokenTtlSec ?? 10_800);
   const bucket = new RateBucket(options.ratePerSec ?? 0);
   const requests: NaverSandboxRequest[] = [];
-  const traceIds = new WeakMap<FastifyRequest, string>();
-  const traceId = (req: FastifyRequest) => traceIds.get(req) ?? '';
-  let traceCounter = 0;
-  let ipAllowed = true;
-  let orderApiEnabled = true;
+  const received: NaverSandboxArrival[] = [];
+  const writes: NaverSandboxWrite[] = [];
+  const faults = new FaultBook(options.faults);
+  const delays = new Delays();
+  const switches = { ipAllowed: true, orderApi: true, productApi: true };
+  const catalog = new Map(sandboxCatalog().map((p) => [p.originProductNo, p]));
   let randomBatches = 0;
+  let successStyle: DispatchSuccessStyle = 'ids';
+  const omitFromAnswer = new Set<string>();
   const detailFaults = new Map<string, DetailFault>();
-  const errCtx = { now, traceId };
-  const tokenPath = `/external${TOKEN_ROUTE}`;
-  const orderPaths = new Set([`/external${FEED_ROUTE}`, `/external${DETAIL_ROUTE}`]);
 
   const app = Fastify({ logger: false });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
-
-  app.addHook('onRequest', async (req, reply) => {
-    const id = newTraceId(++traceCounter);
-    traceIds.set(req, id);
-    reply.header('GNCP-GW-Trace-ID', id);
-    if (!ipAllowed) return sendError(errCtx, req, reply, 403, 'GW.IP_NOT_ALLOWED', '호출이 허용되지 않은 IP입니다.');
-    const rate = bucket.take();
-    for (const [k, v] of Object.entries(rate.headers)) reply.header(k, v);
-    if (!rate.allowed) return sendError(errCtx, req, reply, 429, 'GW.RATE_LIMIT', '요청이 많아 서비스를 일시적으로 사용할 수 없습니다.');
-    const route = req.routeOptions.url;
-    if (route === undefined || route === tokenPath) return; // unknown paths: 404 below; token: own checks
-    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const live = bearer !== null && tokens.isLive(bearer[1]!, now());
-    if (!live || (!orderApiEnabled && orderPaths.has(route))) {
-      return sendError(errCtx, req, reply, 401, 'GW.AUTHN', '요청을 보낼 권한이 없습니다.');
-    }
-  });
-
-  app.addHook('onResponse', async (req, reply) => {
-    const isJson = String(req.headers['content-type'] ?? '').startsWith('application/json');
-    requests.push({
-      method: req.method,
-      path: req.url.split('?')[0]!,
-      query: { ...((req.query ?? {}) as Record<string, string | string[]>) },
-      status: reply.statusCode,
-      at: new Date(),
-      ...(isJson && req.body !== undefined ? { body: req.body } : {}),
-    });
-  });
+  const { traceId, writeRequestNo } = installGateway(app, { now, tokens, bucket, faults, delays, requests, received, switches });
+  const errCtx = { now, traceId };
+  const record = (_req: unknown, write: NaverSandboxWrite) => writes.push(write);
 
   app.setNotFoundHandler((req, reply) => sendError(errCtx, req, reply, 404, 'GW.NOT_FOUND', '등록되지 않은 API입니다.'));
   app.setErrorHandler((err: { statusCode?: number }, req, reply) => {
@@ -186,6 +190,8 @@ export async function startNaverSandbox(options: NaverSandboxOptions = {}): Prom
   await app.register(
     async (scope) => {
       registerRoutes(scope, { store, tokens, now, traceId, detailFaults, ...credentials });
+      registerWriteRoutes(scope, { store, now, traceId, record, writeRequestNo, dispatchSuccessStyle: () => successStyle, omitFromAnswer });
+      registerProductRoutes(scope, { products: catalog, now, traceId, record, writeRequestNo });
     },
     { prefix: '/external' },
   );
@@ -215,16 +221,40 @@ export async function startNaverSandbox(options: NaverSandboxOptions = {}): Prom
     feedEvents: () => store.allEvents(),
     revokeTokens: () => tokens.revokeAll(),
     setIpAllowed(allowed) {
-      ipAllowed = allowed;
+      switches.ipAllowed = allowed;
     },
     setOrderApiEnabled(enabled) {
-      orderApiEnabled = enabled;
+      switches.orderApi = enabled;
+    },
+    setProductApiEnabled(enabled) {
+      switches.productApi = enabled;
+    },
+    received,
+    writes,
+    writeRequests: (route) => received.filter((r) => r.route !== undefined && (route === undefined ? WRITE_ROUTES.has(r.route) : r.route === route)).length,
+    product(originProductNo) {
+      const p = catalog.get(originProductNo);
+      return p ? structuredClone(originProductJson(p)) : undefined;
+    },
+    products: () => [...catalog.values()].map((p) => structuredClone(p)),
+    addFault: (fault) => faults.add(fault),
+    setRandomFaults: (config) => faults.setRandom(config),
+    clearFaults: () => faults.clear(),
+    setDispatchSuccessStyle(style) {
+      successStyle = style;
+    },
+    setOmittedFromAnswers(productOrderId, omitted) {
+      if (omitted) omitFromAnswer.add(productOrderId);
+      else omitFromAnswer.delete(productOrderId);
     },
     setDetailFault(productOrderId, fault) {
       if (fault) detailFaults.set(productOrderId, fault);
       else detailFaults.delete(productOrderId);
     },
     setRatePerSec: (rate) => bucket.setRate(rate),
-    close: () => app.close(),
+    async close() {
+      delays.releaseAll();
+      await app.close();
+    },
   };
 }

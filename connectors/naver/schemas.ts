@@ -175,10 +175,26 @@ export const NaverProductOrder = z.looseObject({
   remainQuantity: z.number().int().nonnegative(),
   unitPrice: z.number().int().nullish(),
   optionPrice: z.number().int().nullish(),
+  /** 일반/추가 상품 구분: free text, exact values UNCERTAIN (spec §3.5); read only to send main products before add-ons. */
+  productClass: z.string().nullish(),
   packageNumber: z.string().nullish(),
   shippingAddress: ShippingAddress.nullish(),
 });
 export type NaverProductOrder = z.infer<typeof NaverProductOrder>;
+
+/**
+ * `delivery` of a ProductOrderInfo (spec §3.5, §10.3): present once the line is dispatched. Only
+ * what the write side reads back is named; all of it is optional so a partial object passes.
+ */
+export const NaverDelivery = z.looseObject({
+  deliveryMethod: z.string().nullish(),
+  deliveryCompany: z.string().nullish(),
+  trackingNumber: z.string().nullish(),
+  sendDate: z.string().nullish(),
+  deliveryStatus: z.string().nullish(),
+  isWrongTrackingNumber: z.boolean().nullish(),
+});
+export type NaverDelivery = z.infer<typeof NaverDelivery>;
 
 /**
  * One product order with everything around it: `data[]` of the detail query (spec §3.2, §3.5,
@@ -188,7 +204,7 @@ export type NaverProductOrder = z.infer<typeof NaverProductOrder>;
 export const ProductOrderInfo = z.looseObject({
   order: NaverOrder,
   productOrder: NaverProductOrder,
-  delivery: z.looseObject({}).nullish(),
+  delivery: NaverDelivery.nullish(),
   cancel: z.looseObject({}).nullish(),
   return: z.looseObject({}).nullish(),
   exchange: z.looseObject({}).nullish(),
@@ -209,3 +225,72 @@ export const ProductOrdersAnswer = z.looseObject({
   data: z.array(z.unknown()),
 });
 export type ProductOrdersAnswer = z.infer<typeof ProductOrdersAnswer>;
+
+/** A Naver code as text: order-API codes are numeric strings, some clients have seen numbers. */
+const CodeText = z.union([z.string(), z.number()]).transform(String);
+
+/** One refused item of a confirm or dispatch (spec §4, §5.1): `code` is often just `9999` (spec §4). */
+export const ItemFailure = z.looseObject({
+  productOrderId: z.string().min(1),
+  code: CodeText.nullish(),
+  message: z.string().nullish(),
+});
+export type ItemFailure = z.infer<typeof ItemFailure>;
+
+/** Body of `POST /v1/pay-order/seller/product-orders/confirm` (spec §4): ≤ 30 ids. */
+export const ConfirmRequest = z.object({ productOrderIds: z.array(z.string().min(1)).min(1).max(30) });
+export type ConfirmRequest = z.infer<typeof ConfirmRequest>;
+
+/**
+ * Answer of the confirm call (spec §4, §10.4): HTTP 200 even when items failed. Success items are
+ * objects here (`successProductOrderInfos`), unlike dispatch (spec §8.2).
+ */
+export const ConfirmAnswer = z.looseObject({
+  timestamp: z.string().optional(),
+  traceId: z.string().optional(),
+  data: z.looseObject({
+    successProductOrderInfos: z.array(z.looseObject({ productOrderId: z.string().min(1), isReceiverAddressChanged: z.boolean().nullish() })).nullish(),
+    failProductOrderInfos: z.array(ItemFailure).nullish(),
+  }),
+});
+export type ConfirmAnswer = z.infer<typeof ConfirmAnswer>;
+
+/** One item of a dispatch (spec §5.1, §10.5). `dispatchDate` is KST with milliseconds. */
+export const DispatchItem = z.object({
+  productOrderId: z.string().min(1),
+  deliveryMethod: z.literal('DELIVERY'),
+  deliveryCompanyCode: z.string().min(1),
+  trackingNumber: z.string().min(1),
+  dispatchDate: z.string(),
+});
+export type DispatchItem = z.infer<typeof DispatchItem>;
+
+/** Body of `POST /v1/pay-order/seller/product-orders/dispatch` (spec §5.1): ≤ 30 items. */
+export const DispatchRequest = z.object({ dispatchProductOrders: z.array(DispatchItem).min(1).max(30) });
+export type DispatchRequest = z.infer<typeof DispatchRequest>;
+
+/**
+ * Answer of the dispatch call (spec §5.1, §10.5): HTTP 200 even when items failed. The success
+ * list is documented as `successProductOrderIds` (strings); one integrator saw
+ * `successProductOrderInfos[].productOrderId` on dispatch, so both are read.
+ */
+export const DispatchAnswer = z.looseObject({
+  timestamp: z.string().optional(),
+  traceId: z.string().optional(),
+  data: z.looseObject({
+    successProductOrderIds: z.array(z.string().min(1)).nullish(),
+    successProductOrderInfos: z.array(z.looseObject({ productOrderId: z.string().min(1) })).nullish(),
+    failProductOrderInfos: z.array(ItemFailure).nullish(),
+  }),
+});
+export type DispatchAnswer = z.infer<typeof DispatchAnswer>;
+
+/** Answer of `GET /v1/pay-order/seller/orders/{orderId}/product-order-ids` (spec §3.4): `data` is the id list. */
+export const ProductOrderIdsAnswer = z.looseObject({
+  timestamp: z.string().optional(),
+  traceId: z.string().optional(),
+  data: z.array(z.string().min(1)),
+});
+export type ProductOrderIdsAnswer = z.infer<typeof ProductOrderIdsAnswer>;
+
+export * from './schemas-products.js';

@@ -7,7 +7,11 @@ import type { TimeWindow } from '../shared/order-line.js';
  */
 export const FEED_WINDOW_MAX_MS = 24 * 3600_000;
 
-/** `lastChangedTo` is kept this far before now: a future end is refused with 104139 (spec §3.1, §8.5). */
+/**
+ * `lastChangedTo` is kept this far before now: a future end is refused with 104139 (spec §3.1, §8.5).
+ * Whether the feed lists changes late (indexing lag) is UNCERTAIN (spec §13.2): the pipeline's
+ * overlap of 10 minutes before the cursor (design.md §6) re-reads them, so the connector does not guess.
+ */
 export const FEED_END_MARGIN_MS = 5_000;
 
 /**

@@ -1,24 +1,29 @@
 /**
- * The Rakuten Ichiba connector, read side (design.md §6 "Rakuten", spec §2–§3): searchOrder by
- * order date in ≤ 63-day windows, paged, split when a window passes the hit cap; getOrder in
- * batches of ≤ 100 with version 10; each order mapped to our order lines.
+ * The Rakuten Ichiba connector of one shop: the read side (pull.ts: searchOrder + getOrder →
+ * order lines), the write side (sink.ts: confirmOrder, updateOrderShipping, inventory bulk
+ * upsert, order read-back) and the connection test, all over ONE got instance and ONE limiter, so
+ * reads and writes of a shop share its rate limit (design.md §6).
  */
 import got from 'got';
+import { ApiError } from '../../lib/errors.js';
 import { toRakutenDatetime } from '../../lib/time.js';
-import type { ConnectionTest, ConnectorContext, OrderSource, PullOptions } from '../shared/connector.js';
+import type { ConnectionTest, ConnectorContext, OrderSource } from '../shared/connector.js';
+import type { ExportSink } from '../shared/exports.js';
 import { DEFAULT_RETRY, type HttpContext } from '../shared/http.js';
 import { closeLimiter, createLimiter } from '../shared/limiter.js';
-import type { MallOrderLine, OrderLinePage, RecordFailure, TimeWindow } from '../shared/order-line.js';
+import type { OrderLinePage } from '../shared/order-line.js';
 import { rakutenHeaders } from './auth.js';
-import { createRakutenClient, MAX_GET_ORDER_BATCH, MAX_PAGE_SIZE, MAX_SEARCH_HITS, type RakutenClient } from './client.js';
+import { createRakutenClient, MAX_GET_ORDER_BATCH, MAX_PAGE_SIZE, MAX_SEARCH_HITS } from './client.js';
+import { createRakutenWriteClient, MAX_CONFIRM_BATCH, MAX_INVENTORY_BATCH } from './client-write.js';
 import { expiryNote, failureSentence } from './connection-test.js';
 import { RAKUTEN_BASE_URL, RAKUTEN_DEFAULT_RATE, type RakutenCredentials } from './credentials.js';
-import { readRakutenOrder } from './mapper.js';
-import type { OrderProgress, SearchOrderResponse } from './schemas.js';
-import { halveWindow, searchableRange, splitWindows } from './windows.js';
+import { createOrderPuller } from './pull.js';
+import { createRakutenSink } from './sink.js';
 
 export { RAKUTEN_BASE_URL, RAKUTEN_DEFAULT_RATE, RakutenCredentials } from './credentials.js';
 export { LICENCE_KEY_SENTENCE, FUNCTION_DISABLED_SENTENCE, CONTENT_TYPE_SENTENCE } from './client.js';
+export { EXPIRY_WARNING_DAYS, licenceExpiryWarning } from './connection-test.js';
+export { DEFAULT_DELIVERY_COMPANY, DELIVERY_COMPANIES } from './carriers.js';
 
 /**
  * Sizes the connector works with. The defaults are Rakuten's documented limits; tests lower them
@@ -29,8 +34,18 @@ export interface RakutenTuning {
   pageSize?: number;
   /** Hits one search can reach; a window with more is halved (default 15,000, spec §2.2). */
   maxHitsPerSearch?: number;
-  /** Order numbers per getOrder call, 1–100 (default 100). */
+  /** Order numbers per getOrder call, 1–100 (default 100); also used by `remoteState`. */
   getOrderBatchSize?: number;
+  /** Order numbers per confirmOrder call, 1–100 (default 100, spec §4.1). */
+  confirmBatchSize?: number;
+  /**
+   * Orders read back per getOrder call right before their updateOrderShipping calls, 1–100
+   * (default 20): each order's baskets and rows are then at most about 20 writes old when used
+   * (spec pitfall 15), at 1.05 requests per order instead of 2.
+   */
+  shippingReadAhead?: number;
+  /** Rows per inventories/bulk-upsert call, 1–400 (default 400, spec §5.2). */
+  inventoryBatchSize?: number;
 }
 
 /** The Rakuten order source, plus the re-read design.md §6 asks for (orders taken in and not final). */
@@ -43,40 +58,42 @@ export interface RakutenOrderSource extends OrderSource {
   readOrders(orderNumbers: readonly string[]): AsyncGenerator<OrderLinePage>;
 }
 
+/** One shop's Rakuten connector: both sides over one limiter; `close()` releases it. */
+export interface RakutenConnector extends RakutenOrderSource, ExportSink {}
+
 const HOUR = 3_600_000;
+const DEFAULT_SHIPPING_READ_AHEAD = 20;
 
 function inRange(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`rakuten connector: ${name} must be an integer ${min}–${max}, got ${value}`);
   return value;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function describe(w: TimeWindow): string {
-  return `${toRakutenDatetime(w.from)}..${toRakutenDatetime(w.to)}`;
-}
-
 /**
- * Builds the Rakuten connector of one shop.
+ * Builds the Rakuten connector of one shop: an `OrderSource` (pull, re-read, connection test)
+ * that is also the shop's `ExportSink` (confirm, sendTracking, pushStock, remoteState).
  *
  * - HTTP: one got instance with `prefixUrl` = `shop.apiBaseUrl ?? RAKUTEN_BASE_URL` and
- *   `timeout.request` = `ctx.timeoutMs ?? 30000` ms; every call goes through `callMarketplace`.
+ *   `timeout.request` = `ctx.timeoutMs ?? 30000` ms; every call goes through `callMarketplace`
+ *   (reads retried on 429/5xx/network/garbled answers; writes only on 429 and on connection errors
+ *   proving nothing was sent).
  * - Limiter: `createLimiter({id: 'rakuten:' + shop.id, ratePerSec: shop.rateLimitPerSec ??
- *   RAKUTEN_DEFAULT_RATE, redisUrl})` (0 = unthrottled, for tests).
+ *   RAKUTEN_DEFAULT_RATE, redisUrl})` (0 = unthrottled, for tests), shared by reads and writes.
  * - Headers: `Authorization: ESA …` and `Content-Type: application/json; charset=utf-8` (spec §1).
  *
- * @param ctx shop, decrypted credentials, logger, optional clock/sleep/retry policy.
- * @param tuning page size, hit cap and getOrder batch size (defaults: Rakuten's limits).
+ * @param ctx shop, decrypted credentials (with the stored `licenseExpiresAt`), logger, optional
+ *   clock/sleep/retry policy/timeout.
+ * @param tuning page, batch and read-ahead sizes (defaults: Rakuten's limits).
  * @throws RangeError when `tuning` is outside Rakuten's limits.
  */
-export function createRakutenConnector(ctx: ConnectorContext<RakutenCredentials>, tuning: RakutenTuning = {}): RakutenOrderSource {
-  const pageSize = inRange('pageSize', tuning.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-  const batchSize = inRange('getOrderBatchSize', tuning.getOrderBatchSize ?? MAX_GET_ORDER_BATCH, 1, MAX_GET_ORDER_BATCH);
-  const maxHits = inRange('maxHitsPerSearch', tuning.maxHitsPerSearch ?? MAX_SEARCH_HITS, 1, MAX_SEARCH_HITS);
+export function createRakutenConnector(ctx: ConnectorContext<RakutenCredentials>, tuning: RakutenTuning = {}): RakutenConnector {
+  const getOrderBatchSize = inRange('getOrderBatchSize', tuning.getOrderBatchSize ?? MAX_GET_ORDER_BATCH, 1, MAX_GET_ORDER_BATCH);
+  const sizes = {
+    confirmBatchSize: inRange('confirmBatchSize', tuning.confirmBatchSize ?? MAX_CONFIRM_BATCH, 1, MAX_CONFIRM_BATCH),
+    shippingReadAhead: inRange('shippingReadAhead', tuning.shippingReadAhead ?? DEFAULT_SHIPPING_READ_AHEAD, 1, MAX_GET_ORDER_BATCH),
+    inventoryBatchSize: inRange('inventoryBatchSize', tuning.inventoryBatchSize ?? MAX_INVENTORY_BATCH, 1, MAX_INVENTORY_BATCH),
+    getOrderBatchSize,
+  };
   const clock = ctx.now ?? (() => new Date());
   const logger = ctx.logger.child({ module: 'connector:rakuten', shop: ctx.shop.id });
   const baseUrl = ctx.shop.apiBaseUrl ?? RAKUTEN_BASE_URL;
@@ -93,152 +110,43 @@ export function createRakutenConnector(ctx: ConnectorContext<RakutenCredentials>
     retry: ctx.retry ?? DEFAULT_RETRY,
     ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
   };
-  const client: RakutenClient = createRakutenClient(http, rakutenHeaders(ctx.credentials));
+  const headers = rakutenHeaders(ctx.credentials);
+  const client = createRakutenClient(http, headers);
+  const puller = createOrderPuller({
+    client,
+    logger,
+    clock,
+    pageSize: inRange('pageSize', tuning.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    batchSize: getOrderBatchSize,
+    maxHits: inRange('maxHitsPerSearch', tuning.maxHitsPerSearch ?? MAX_SEARCH_HITS, 1, MAX_SEARCH_HITS),
+  });
+  const sink = createRakutenSink(
+    {
+      reader: client,
+      writer: createRakutenWriteClient(http, headers),
+      logger,
+      licenceNote: () => expiryNote(ctx.credentials.licenseExpiresAt, clock()).passed,
+    },
+    sizes,
+  );
   let closed = false;
-
-  /** One searchOrder page by order date (`dateType` 1), oldest first (spec §2.1, §2.4). */
-  function searchPage(w: TimeWindow, statuses: OrderProgress[], page: number): Promise<SearchOrderResponse> {
-    return client.searchOrder({
-      dateType: 1,
-      startDatetime: toRakutenDatetime(w.from),
-      endDatetime: toRakutenDatetime(w.to),
-      orderProgressList: statuses,
-      PaginationRequestModel: {
-        requestRecordsAmount: pageSize,
-        requestPage: page,
-        SortModelList: [{ sortColumn: 1, sortDirection: 1 }],
-      },
-    });
-  }
-
-  /** Reads one batch of order numbers with getOrder and maps it; every number asked ends as lines or a failure. */
-  async function readBatch(batch: string[]): Promise<OrderLinePage> {
-    const result = await client.getOrder(batch);
-    const asked = new Set(batch);
-    const done = new Set<string>();
-    const lines: MallOrderLine[] = [];
-    const failures: RecordFailure[] = [];
-    for (const raw of result.orders) {
-      const reading = readRakutenOrder(raw);
-      if (done.has(reading.orderNumber)) continue;
-      if (reading.failure === undefined && !asked.has(reading.orderNumber)) {
-        logger.warn(`getOrder returned ${reading.orderNumber}, which was not asked for; ignored`);
-        continue;
-      }
-      done.add(reading.orderNumber);
-      if (reading.failure) failures.push(reading.failure);
-      else lines.push(...reading.lines);
-    }
-    for (const e of result.orderErrors) {
-      if (done.has(e.orderNumber) || !asked.has(e.orderNumber)) continue;
-      done.add(e.orderNumber);
-      failures.push({ recordId: e.orderNumber, reason: `rakuten getOrder: ${e.code} ${e.message}`.trimEnd() });
-    }
-    const notFound = new Map(result.notFound.map((m) => [m.orderNumber, m]));
-    for (const n of batch) {
-      if (done.has(n)) continue;
-      const m = notFound.get(n);
-      const why = m ? ` (${[m.code, m.message].filter((t) => t !== '').join(' ')})` : '';
-      failures.push({ recordId: n, reason: `rakuten getOrder did not return this order${why}` });
-    }
-    return { lines, failures };
-  }
-
-  /**
-   * All pages of one window: searched first (order numbers only, at most the hit cap), then read
-   * in getOrder batches, one yielded page per batch; the last page carries `coveredUntil` =
-   * the window's end. A window past the cap is halved and each half searched again.
-   */
-  async function* pullWindow(w: TimeWindow, statuses: OrderProgress[], seen: Set<string>): AsyncGenerator<OrderLinePage> {
-    const first = await searchPage(w, statuses, 1);
-    const total = first.PaginationResponseModel?.totalRecordsAmount ?? 0;
-    const extra: RecordFailure[] = [];
-    // Whether Rakuten reports the true count past the cap or stops at 15,000 is UNCERTAIN
-    // (spec §2.2): a window that reaches the cap is treated as past it and halved.
-    if (total >= maxHits) {
-      const halves = halveWindow(w);
-      if (halves) {
-        logger.info(`searchOrder ${describe(w)}: ${total} hits reach the cap of ${maxHits}; searching each half`);
-        for (const half of halves) yield* pullWindow(half, statuses, seen);
-        return;
-      }
-      extra.push({
-        recordId: `searchOrder ${describe(w)}`,
-        reason: `${total} orders in one second reach the ${maxHits}-hit cap of searchOrder; any past the cap cannot be read`,
-      });
-    }
-    const numbers: string[] = [];
-    const take = (list: string[] | null) => {
-      for (const n of list ?? []) {
-        if (seen.has(n)) continue;
-        seen.add(n);
-        numbers.push(n);
-      }
-    };
-    take(first.orderNumberList);
-    const totalPages = first.PaginationResponseModel?.totalPages ?? 0;
-    for (let page = 2; page <= totalPages && (first.orderNumberList?.length ?? 0) > 0; page++) {
-      const answer = await searchPage(w, statuses, page);
-      if (!answer.orderNumberList || answer.orderNumberList.length === 0) break; // spec pitfall 20
-      take(answer.orderNumberList);
-    }
-    logger.debug(`searchOrder ${describe(w)}: ${numbers.length} new orders of ${total}`);
-    const batches = chunks(numbers, batchSize);
-    if (batches.length === 0) {
-      yield { lines: [], failures: extra, coveredUntil: w.to };
-      return;
-    }
-    for (const [i, batch] of batches.entries()) {
-      const page = await readBatch(batch);
-      if (i === batches.length - 1) {
-        page.failures.push(...extra);
-        page.coveredUntil = w.to;
-      }
-      yield page;
-    }
-  }
 
   return {
     mall: 'rakuten',
-
-    /**
-     * Yields the lines of the orders placed inside `window` (UTC instants, both ends inclusive),
-     * searched by order date (`dateType` 1, JST datetimes) for status 300, plus 100 and 200 with
-     * `includeUnconfirmed` (spec §2, design.md §5). The end is clamped to now (never in the
-     * future) and the start to now − 730 days; the range is cut into ≤ 63-day windows, each paged
-     * 1000 at a time and halved when it passes 15,000 hits. Order numbers are deduplicated over
-     * the whole pull. One page per getOrder batch of ≤ 100; the last page of each window carries
-     * `coveredUntil` = that window's end (an empty page when the window had no hits). An order
-     * that cannot be read is a RecordFailure (recordId = orderNumber) and does not stop the others.
-     *
-     * @throws ApiError / ResponseShapeError when a searchOrder or getOrder call fails as a whole
-     *   (e.g. `auth` with the licence sentence on ES01-01).
-     */
-    async *pullOrderLines(window: TimeWindow, options: PullOptions): AsyncGenerator<OrderLinePage> {
-      const now = clock();
-      const range = searchableRange(window, now);
-      if (!range) {
-        logger.info(`nothing to search: window ${window.from.toISOString()}..${window.to.toISOString()} is in the future or older than 730 days`);
-        return;
-      }
-      if (range.from.getTime() > window.from.getTime() + 1000) {
-        logger.warn(`Rakuten searches only the past 730 days: orders before ${range.from.toISOString()} cannot be read`);
-      }
-      const statuses: OrderProgress[] = options.includeUnconfirmed ? [100, 200, 300] : [300];
-      const seen = new Set<string>();
-      for (const w of splitWindows(range)) yield* pullWindow(w, statuses, seen);
-    },
-
-    async *readOrders(orderNumbers: readonly string[]): AsyncGenerator<OrderLinePage> {
-      const unique = [...new Set(orderNumbers)];
-      for (const batch of chunks(unique, batchSize)) yield await readBatch(batch);
-    },
+    pullOrderLines: puller.pullOrderLines,
+    readOrders: puller.readOrders,
+    confirm: sink.confirm,
+    sendTracking: sink.sendTracking,
+    pushStock: sink.pushStock,
+    remoteState: sink.remoteState,
 
     /**
      * One cheap searchOrder (the last hour, one record). Never throws: returns `{ok, message}` with
-     * a sentence a seller can act on — wrong key pair or expired licence key (ES01-01), API
-     * function not enabled (ES04-01), network unreachable — and, when it works, a warning when the
-     * stored licence expiry date is within 14 days.
+     * a sentence a seller can act on — wrong key pair or expired licence key (ES01-01, with a note
+     * when the stored expiry date has passed or the two keys name different shops), API function
+     * not enabled (ES04-01), network unreachable. When the stored licence expiry date
+     * (`licenseExpiresAt`) is within 14 days or past, the sentence of `licenceExpiryWarning` is
+     * added (to a success too: the key works today, but not for long).
      */
     async testConnection(): Promise<ConnectionTest> {
       const now = clock();
@@ -250,9 +158,12 @@ export function createRakutenConnector(ctx: ConnectorContext<RakutenCredentials>
           endDatetime: toRakutenDatetime(now),
           PaginationRequestModel: { requestRecordsAmount: 1, requestPage: 1 },
         });
-        return { ok: true, message: `Rakuten RMS answered for shop ${ctx.shop.mallShopId}: the key pair works${expiry.warning}` };
+        const message = `Rakuten RMS answered for shop ${ctx.shop.mallShopId}: the key pair works.`;
+        return { ok: true, message: expiry.warning ? `${message} ${expiry.warning}` : message };
       } catch (err) {
-        return { ok: false, message: failureSentence(err, baseUrl, expiry.passed) };
+        const sentence = failureSentence(err, baseUrl, expiry.passed, ctx.credentials);
+        const auth = err instanceof ApiError && err.kind === 'auth';
+        return { ok: false, message: expiry.warning && !auth ? `${sentence}. ${expiry.warning}` : sentence };
       }
     },
 

@@ -33,9 +33,22 @@ export function isJsonUtf8(header: string | undefined): boolean {
   return charset === 'utf-8';
 }
 
+/**
+ * The inventory API's rule (spec §1.2): its pages list plain `application/json`, and the order
+ * API's `; charset=utf-8` form works there too; any other charset or media type is refused.
+ */
+export function isJsonNoneOrUtf8(header: string | undefined): boolean {
+  if (!header) return false;
+  const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  return type === 'application/json' && (charset === undefined || charset === 'utf-8');
+}
+
 /** What the gateway sees of a request. */
 export interface GatewayRequest {
   method: string;
+  /** The path, to tell the order API (charset required) from the inventory API (optional). */
+  path?: string;
   authorization: string | undefined;
   contentType: string | undefined;
 }
@@ -57,8 +70,9 @@ export interface SandboxGateway {
  * `Authorization: ESA …` header against `credentials` and the licence's last valid day
  * (`licenseExpiresAt`, JST, read on every request) — wrong or expired → 401 ES01-01
  * "Un-Authorised" (HTTP 401 is UNCERTAIN but likely, spec §1.4); API functions switched off →
- * 400 ES04-01 "Bad Request"; for POST, a Content-Type that is not JSON with charset utf-8 → 415
- * ES04-03 "Unsupported Media Type" (code from a single source, UNCERTAIN). Whether Rakuten checks
+ * 400 ES04-01 "Bad Request"; for POST to the order API, a Content-Type that is not JSON with
+ * charset utf-8 → 415 ES04-03 "Unsupported Media Type" (code from a single source, UNCERTAIN);
+ * the inventory API also takes plain `application/json` (spec §1.2). Whether Rakuten checks
  * the key before the media type is not documented; the sandbox checks the key first.
  */
 export function createSandboxGateway(credentials: Required<RakutenCredentials>, clock: () => Date, ratePerSec: number): SandboxGateway {
@@ -90,7 +104,10 @@ export function createSandboxGateway(credentials: Required<RakutenCredentials>, 
       }
       if (!keyPairValid(req.authorization)) return gatewayAnswer(401, 'ES01-01', 'Un-Authorised');
       if (!functionsEnabled) return gatewayAnswer(400, 'ES04-01', 'Bad Request');
-      if (req.method === 'POST' && !isJsonUtf8(req.contentType)) return gatewayAnswer(415, 'ES04-03', 'Unsupported Media Type');
+      const inventory = (req.path ?? '').includes('/inventories/');
+      if (req.method === 'POST' && !(inventory ? isJsonNoneOrUtf8(req.contentType) : isJsonUtf8(req.contentType))) {
+        return gatewayAnswer(415, 'ES04-03', 'Unsupported Media Type');
+      }
       return null;
     },
     setRatePerSec(r) {

@@ -1,25 +1,25 @@
 /**
- * A local fake of the RakutenPay order API (read side), faithful to specs/rakuten-rms-api.md:
- * a real fastify server on 127.0.0.1 that checks the ESA key pair and its expiry, the request
- * Content-Type, throttles, and answers searchOrder / getOrder from seeded orders. Used by the
- * integration and end-to-end tests, `mallbridge sandbox` and `mallbridge demo`.
+ * A local fake of the RMS WEB API, faithful to specs/rakuten-rms-api.md: a real fastify server on
+ * 127.0.0.1 that checks the ESA key pair and its expiry, the request Content-Type, throttles, and
+ * answers searchOrder / getOrder from seeded orders, confirmOrder / updateOrderShipping by changing
+ * them, and inventories/bulk-upsert from a stock store; every write is recorded for tests, and
+ * faults can be injected. Used by the integration and end-to-end tests, `mallbridge sandbox` and
+ * `mallbridge demo`.
  */
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { kstDate } from '../../lib/time.js';
 import type { RakutenCredentials } from './credentials.js';
-import { answerGetOrder } from './sandbox-get.js';
-import {
-  buildSandboxOrder,
-  FIRST_EXTRA_SERIAL,
-  generateOrders,
-  scenarioOrders,
-  SANDBOX_SHOP_ID,
-  type SandboxOrderInput,
-  type ScenarioLabel,
-} from './sandbox-orders.js';
+import { createSandboxCalls } from './sandbox-calls.js';
+import { createFaultPlan, WRITE_CALLS, type SandboxCall, type SandboxFault } from './sandbox-faults.js';
 import { createSandboxGateway, gatewayAnswer, type GatewayAnswer } from './sandbox-gateway.js';
-import { answerSearchOrder, messageEntry, type StoredOrder } from './sandbox-search.js';
-import type { OrderModel } from './schemas.js';
+import { createSandboxInventory } from './sandbox-inventory.js';
+import { buildSandboxOrder, FIRST_EXTRA_SERIAL, generateOrders, scenarioOrders, SANDBOX_PRODUCTS, SANDBOX_SHOP_ID, type ScenarioLabel } from './sandbox-orders.js';
+import type { StoredOrder } from './sandbox-search.js';
+import type { RakutenSandbox, RakutenSandboxOptions, SandboxRequestRecord, SandboxWrites } from './sandbox-types.js';
+import { markShippedWhenComplete, newShippingRow, type StoredShippingRow } from './sandbox-write.js';
+
+export type * from './sandbox-types.js';
+export { SANDBOX_SHOP_ID } from './sandbox-orders.js';
 
 /**
  * The sandbox's documented key pair, shaped like real keys of shop 387654 (spec §1.1). Public on
@@ -27,83 +27,27 @@ import type { OrderModel } from './schemas.js';
  */
 export const SANDBOX_SERVICE_SECRET = 'SP387654_4mB9sXq2Lr7TzV1kNcW8hJ';
 export const SANDBOX_LICENSE_KEY = 'SL387654_7pH3yD5fJk2QeR9uZa6MxT';
-export { SANDBOX_SHOP_ID } from './sandbox-orders.js';
 
 /** The answers' Content-Type, as the order API writes it: no space (spec §1.2). */
 export const SANDBOX_RESPONSE_CONTENT_TYPE = 'application/json;charset=utf-8';
 
+/** Stock of every catalogue listing when a sandbox starts. */
+export const SANDBOX_INITIAL_STOCK = 20;
+
 const DAY = 86_400_000;
-/** How to start a sandbox. */
-export interface RakutenSandboxOptions {
-  /** Port on 127.0.0.1; 0 (default) = a free random port. */
-  port?: number;
-  /** Requests per second before HTTP 429; 0 (default) = unthrottled. */
-  ratePerSec?: number;
-  /** Seed of the extra orders (default 1). */
-  seed?: number;
-  /** Extra random orders (status 300) besides the scenario R1–R10 (default 0). */
-  extraOrders?: number;
-  /** Days over which the extra orders' order dates spread back from now (default 2). */
-  extraSpanDays?: number;
-  /** Hits one searchOrder can reach (default 15,000 as Rakuten); tests lower it to force window splits. */
-  maxHits?: number;
-  /** The sandbox clock (order dates, the 730-day rule, licence expiry); default the real clock. */
-  now?: () => Date;
-  serviceSecret?: string;
-  licenseKey?: string;
-  /** Last valid day of the licence key, JST `YYYY-MM-DD` (default now + 90 days). */
-  licenseExpiresAt?: string;
-}
 
-/** One request the sandbox received, as tests count them. */
-export interface SandboxRequestRecord {
-  method: string;
-  /** Path without the query string, e.g. `/es/2.0/order/searchOrder/`. */
-  path: string;
-  /** The HTTP status answered. */
-  status: number;
-  /** When it arrived (real clock). */
-  at: Date;
-  /** The JSON body (or the raw text when it was not JSON; null when none or refused before reading). */
-  body: unknown;
-}
+/** The paths the sandbox answers (trailing slashes ignored), by call. Inventory 2.1 takes the same upsert body. */
+const CALLS: Record<string, SandboxCall> = {
+  '/es/2.0/order/searchOrder': 'searchOrder',
+  '/es/2.0/order/getOrder': 'getOrder',
+  '/es/2.0/order/confirmOrder': 'confirmOrder',
+  '/es/2.0/order/updateOrderShipping': 'updateOrderShipping',
+  '/es/2.0/inventories/bulk-upsert': 'inventoriesBulkUpsert',
+  '/es/2.1/inventories/bulk-upsert': 'inventoriesBulkUpsert',
+};
 
-/** A running sandbox and the knobs tests turn. */
-export interface RakutenSandbox {
-  /** `http://127.0.0.1:PORT` (no trailing slash): the shop's `apiBaseUrl`. */
-  baseUrl: string;
-  /** The registered key pair; `licenseExpiresAt` follows {@link RakutenSandbox.expireLicense}. */
-  credentials: Required<RakutenCredentials>;
-  shopId: string;
-  /** Order numbers of the seeded scenario by label (`R1` … `R10`). */
-  scenario: Record<ScenarioLabel, string>;
-  /** Every request received, in order of arrival. */
-  requests: SandboxRequestRecord[];
-  /** The sandbox's current time. */
-  now(): Date;
-  /** Sets the sandbox clock: a fixed instant or a function. */
-  setNow(now: Date | (() => Date)): void;
-  /** Changes the rate limit (0 = unthrottled). */
-  setRatePerSec(ratePerSec: number): void;
-  /** Adds an order built from `input` (next free serial) and returns its order number. */
-  addOrder(input: Omit<SandboxOrderInput, 'serial'>): string;
-  /** Adds `count` seeded random orders (status 300) dated between `from` and `to` (default: the last 47 h); returns their numbers. */
-  addRandomOrders(count: number, range?: { from?: Date; to?: Date; seed?: number }): string[];
-  /** Adds an order exactly as given (e.g. a deliberately malformed one) and returns its order number. */
-  addRawOrder(order: StoredOrder): string;
-  /** Moves an order to another `orderProgress` (e.g. 300 → 900 to simulate a cancellation). */
-  setOrderProgress(orderNumber: string, orderProgress: OrderModel['orderProgress']): void;
-  /** Lets the licence key expire (its last valid day becomes yesterday): every call answers 401 ES01-01. */
-  expireLicense(): void;
-  /** Switches the RakutenPay_OrderAPI functions off (400 ES04-01) or on again. */
-  setApiFunctionEnabled(enabled: boolean): void;
-  /** The next `count` requests answer `status` (default 429, with `Retry-After: retryAfterSec`, default 1). */
-  failNext(count: number, status?: number, retryAfterSec?: number): void;
-  /** searchOrder still finds the order, getOrder answers INFO_102 for it (deleted in between). */
-  hideFromGetOrder(orderNumber: string): void;
-  /** A copy of every stored order, in the order they were added. */
-  orders(): StoredOrder[];
-  close(): Promise<void>;
+function callOf(url: string): SandboxCall | undefined {
+  return CALLS[(url.split('?')[0] ?? '').replace(/\/+$/, '')];
 }
 
 function bodyOf(raw: unknown): unknown {
@@ -118,11 +62,14 @@ function bodyOf(raw: unknown): unknown {
 /**
  * Starts the Rakuten sandbox on 127.0.0.1.
  *
- * Every request first meets the gateway (sandbox-gateway.ts: throttling → 429, the ESA key pair
- * and its expiry → 401 ES01-01, API functions off → 400 ES04-01, Content-Type without
- * `charset=utf-8` → 415 ES04-03). Then `POST /es/2.0/order/searchOrder/` and `/getOrder/`
- * (trailing slash optional) answer from the stored orders (sandbox-search.ts, sandbox-get.ts);
- * anything else 404. Answers carry `Content-Type: application/json;charset=utf-8`.
+ * Every request is recorded on arrival and counted per call, then meets the gateway
+ * (sandbox-gateway.ts: throttling → 429, the ESA key pair and its expiry → 401 ES01-01, API
+ * functions off → 400 ES04-01, Content-Type → 415 ES04-03), then any injected fault
+ * (sandbox-faults.ts), then its call: `POST /es/2.0/order/searchOrder/`, `getOrder/`,
+ * `confirmOrder/`, `updateOrderShipping/` (trailing slash optional) and
+ * `/es/2.0/inventories/bulk-upsert`; anything else 404. Before any order call, orders confirmed
+ * at least `confirmProcessingMs` ago move 200 → 300. Answers carry
+ * `Content-Type: application/json;charset=utf-8` (the 204 of bulk-upsert has no body).
  *
  * @returns the running sandbox; call `close()` when done.
  */
@@ -148,12 +95,41 @@ export async function startRakutenSandbox(options: RakutenSandboxOptions = {}): 
   let nextSerial = Math.max(90_001, FIRST_EXTRA_SERIAL + (options.extraOrders ?? 0));
   const hidden = new Set<string>();
   const requests: SandboxRequestRecord[] = [];
+  const received = { searchOrder: 0, getOrder: 0, confirmOrder: 0, updateOrderShipping: 0, inventoriesBulkUpsert: 0 } satisfies Record<SandboxCall, number>;
   const gateway = createSandboxGateway(credentials, () => clock(), options.ratePerSec ?? 0);
-  const arrivals = new WeakMap<FastifyRequest, Date>();
+  const faults = createFaultPlan(options.faults ?? null);
+  const records = new WeakMap<FastifyRequest, SandboxRequestRecord>();
+  let seq = 0;
+  let expireCountdown: number | null = null;
 
-  function send(reply: FastifyReply, answer: GatewayAnswer): FastifyReply {
-    if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
-    return reply.code(answer.status).header('content-type', SANDBOX_RESPONSE_CONTENT_TYPE).send(JSON.stringify(answer.body));
+  const writes: SandboxWrites = { confirmations: [], shippingRows: [], inventory: [] };
+  const listings = Object.values(SANDBOX_PRODUCTS).flatMap((p) => {
+    const v = p.SkuModelList?.[0]?.variantId;
+    return v ? [{ manageNumber: p.manageNumber, variantId: v, quantity: SANDBOX_INITIAL_STOCK }] : [];
+  });
+  const inventory = createSandboxInventory(listings, startedAt);
+  writes.inventory = inventory.writes;
+
+  const callState = { store, hidden, inventory, writes, clock: () => clock(), maxHits, confirmProcessingMs: options.confirmProcessingMs ?? 0 };
+  const calls = createSandboxCalls(callState);
+
+  const pendingDelays = new Set<() => void>();
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pendingDelays.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      pendingDelays.add(done);
+    });
+  }
+
+  function send(reply: FastifyReply, a: GatewayAnswer): FastifyReply {
+    if (a.retryAfter !== undefined) reply.header('retry-after', String(a.retryAfter));
+    if (a.status === 204) return reply.code(204).send();
+    return reply.code(a.status).header('content-type', SANDBOX_RESPONSE_CONTENT_TYPE).send(JSON.stringify(a.body));
   }
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
@@ -161,38 +137,43 @@ export async function startRakutenSandbox(options: RakutenSandboxOptions = {}): 
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (req, reply) => {
-    arrivals.set(req, new Date());
-    const verdict = gateway.check({ method: req.method, authorization: req.headers.authorization, contentType: req.headers['content-type'] });
+    const record: SandboxRequestRecord = { seq: ++seq, method: req.method, path: req.url.split('?')[0] ?? req.url, status: 0, at: new Date(), body: null };
+    requests.push(record);
+    records.set(req, record);
+    const call = callOf(req.url);
+    if (call) received[call]++;
+    const path = (req.url.split('?')[0] ?? '').replace(/\/+$/, '');
+    const verdict = gateway.check({ method: req.method, path, authorization: req.headers.authorization, contentType: req.headers['content-type'] });
     if (verdict) return send(reply, verdict);
+    if (expireCountdown !== null && --expireCountdown <= 0) {
+      expireCountdown = null;
+      credentials.licenseExpiresAt = kstDate(new Date(clock().getTime() - DAY));
+    }
   });
-  app.addHook('onResponse', async (req, reply) => {
-    requests.push({
-      method: req.method,
-      path: req.url.split('?')[0] ?? req.url,
-      status: reply.statusCode,
-      at: arrivals.get(req) ?? new Date(),
-      body: bodyOf(req.body),
-    });
+  app.addHook('preHandler', async (req) => {
+    const record = records.get(req);
+    if (record) record.body = bodyOf(req.body);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    const record = records.get(req);
+    if (record) record.status = reply.statusCode;
   });
 
   app.all('/*', async (req, reply) => {
-    const path = (req.url.split('?')[0] ?? '').replace(/\/+$/, '');
-    const body = bodyOf(req.body);
-    if (path === '/es/2.0/order/searchOrder' || path === '/es/2.0/order/getOrder') {
-      if (req.method !== 'POST') return send(reply, gatewayAnswer(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed'));
-      const search = path.endsWith('searchOrder');
-      if (typeof body === 'string') {
-        // Not JSON at all: a format error in the call's own envelope (code UNCERTAIN).
-        const entry = messageEntry('ERROR', `ORDER_EXT_API_${search ? 'SEARCH' : 'GET'}_ORDER_ERROR_011`, 'リクエストの書式が不正です。');
-        const envelope = search
-          ? { orderNumberList: null, MessageModelList: [entry], PaginationResponseModel: null }
-          : { MessageModelList: [entry], OrderModelList: null };
-        return send(reply, { status: 400, body: envelope });
-      }
-      const orders = [...store.values()];
-      return send(reply, search ? answerSearchOrder(body, orders, { now: clock(), maxHits }) : answerGetOrder(body, store, hidden));
+    const call = callOf(req.url);
+    if (!call) return send(reply, gatewayAnswer(404, 'NOT_FOUND', 'Not Found'));
+    if (req.method !== 'POST') return send(reply, gatewayAnswer(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed'));
+    const record = records.get(req);
+    const fault: SandboxFault | null = faults.next(call);
+    if (fault?.kind === '429') return send(reply, { ...gatewayAnswer(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), retryAfter: fault.retryAfterSec ?? 1 });
+    const apply = !fault || !WRITE_CALLS.includes(call) || (fault.applied ?? true);
+    const result = apply ? calls.answer(call, bodyOf(req.body), record?.seq ?? 0) : null;
+    if (fault?.kind === '500') return send(reply, gatewayAnswer(500, 'SANDBOX_INJECTED', 'Internal Server Error'));
+    if (fault?.kind === 'malformed') {
+      return reply.code(200).header('content-type', SANDBOX_RESPONSE_CONTENT_TYPE).send('{"MessageModelList": [{"messageType": "INFO", "messageCo');
     }
-    return send(reply, gatewayAnswer(404, 'NOT_FOUND', 'Not Found'));
+    if (fault?.kind === 'slow') await delay(fault.delayMs ?? 2000);
+    return send(reply, result ?? calls.answer(call, bodyOf(req.body), record?.seq ?? 0));
   });
 
   const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
@@ -204,6 +185,8 @@ export async function startRakutenSandbox(options: RakutenSandboxOptions = {}): 
     shopId: SANDBOX_SHOP_ID,
     scenario,
     requests,
+    writes,
+    received: () => ({ ...received }),
     now: () => clock(),
     setNow(now) {
       clock = typeof now === 'function' ? now : () => now;
@@ -233,8 +216,31 @@ export async function startRakutenSandbox(options: RakutenSandboxOptions = {}): 
       if (!order) throw new Error(`sandbox: no order ${orderNumber}`);
       order.orderProgress = orderProgress;
     },
+    addShippingRow(orderNumber, basketId, row) {
+      const order = store.get(orderNumber);
+      const pkg = (order?.PackageModelList as Array<{ basketId: number; ShippingModelList?: StoredShippingRow[] }> | undefined)?.find((p) => p.basketId === basketId);
+      if (!order || !pkg) throw new Error(`sandbox: no basket ${basketId} in order ${orderNumber}`);
+      const added = newShippingRow(calls.nextShippingDetailId(), row);
+      pkg.ShippingModelList = [...(pkg.ShippingModelList ?? []), added];
+      writes.shippingRows.push({ orderNumber, basketId, shippingDetailId: added.shippingDetailId, action: 'add', deliveryCompany: added.deliveryCompany, shippingNumber: added.shippingNumber, shippingDate: added.shippingDate, at: clock(), requestSeq: null });
+      markShippedWhenComplete(order, clock());
+      return added.shippingDetailId;
+    },
+    settleConfirmations() {
+      calls.advance(true);
+    },
+    setConfirmProcessingMs(ms) {
+      callState.confirmProcessingMs = ms;
+    },
+    inventory: () => inventory.rows(clock()),
+    addListing(manageNumber, variantId, quantity) {
+      inventory.addListing(manageNumber, variantId, quantity);
+    },
     expireLicense() {
       credentials.licenseExpiresAt = kstDate(new Date(clock().getTime() - DAY));
+    },
+    expireLicenseAfter(count) {
+      expireCountdown = count;
     },
     setApiFunctionEnabled(enabled) {
       gateway.setFunctionsEnabled(enabled);
@@ -242,6 +248,13 @@ export async function startRakutenSandbox(options: RakutenSandboxOptions = {}): 
     failNext(count, status = 429, retryAfterSec = 1) {
       gateway.failNext(count, status, retryAfterSec);
     },
+    injectFault(fault, count = 1) {
+      faults.inject(fault, count);
+    },
+    setRandomFaults(plan) {
+      faults.setRandom(plan);
+    },
+    faultsMet: () => [...faults.met],
     hideFromGetOrder(orderNumber) {
       hidden.add(orderNumber);
     },
@@ -249,6 +262,7 @@ export async function startRakutenSandbox(options: RakutenSandboxOptions = {}): 
       return [...store.values()].map((o) => structuredClone(o));
     },
     async close() {
+      for (const done of [...pendingDelays]) done();
       await app.close();
     },
   };

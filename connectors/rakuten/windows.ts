@@ -1,7 +1,8 @@
 /**
- * Search windows for `searchOrder` (spec §2.1, §2.2): pure functions over UTC instants. Rakuten
- * datetimes have second precision, so windows are whole seconds, both ends inclusive, and
- * consecutive windows touch without overlapping (the next starts one second after the last ends).
+ * Search windows for `searchOrder` (spec §2.1, §2.2) and call batches: pure functions. Windows are
+ * over UTC instants; Rakuten datetimes have second precision, so windows are whole seconds, both
+ * ends inclusive, and consecutive windows touch without overlapping (the next starts one second
+ * after the last ends).
  */
 import type { TimeWindow } from '../shared/order-line.js';
 
@@ -60,4 +61,11 @@ export function halveWindow(window: TimeWindow): [TimeWindow, TimeWindow] | null
     { from: window.from, to: new Date(mid) },
     { from: new Date(mid + SECOND), to: window.to },
   ];
+}
+
+/** Splits `items` into consecutive batches of at most `size` (getOrder ≤ 100, confirmOrder ≤ 100 …). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -14,7 +14,7 @@ import { settleOrders, type SettleCounts } from './settle.js';
  * @returns fulfillment orders created and marketplace orders still waiting.
  */
 export async function releaseWaitingOrders(deps: Pick<PipelineDeps, 'db' | 'now'>, shops: Shop[], trx?: Knex.Transaction): Promise<SettleCounts> {
-  const total: SettleCounts = { created: 0, waiting: 0, remapped: 0, cancelled: 0, held: 0, updated: 0 };
+  const total: SettleCounts = { created: 0, waiting: 0, remapped: 0, cancelled: 0, held: 0, updated: 0, createdKeys: [] };
   const conn = trx ?? deps.db.knex;
   const waiting = await findWaitingOrders(conn, shops.map((s) => s.id));
   for (const shop of shops) {
@@ -24,6 +24,7 @@ export async function releaseWaitingOrders(deps: Pick<PipelineDeps, 'db' | 'now'
       total.created += counts.created;
       total.waiting += counts.waiting;
       total.remapped += counts.remapped;
+      total.createdKeys.push(...counts.createdKeys);
     }
   }
   return total;

@@ -15,6 +15,8 @@ export interface SettleCounts extends ChangeCounts {
   waiting: number;
   /** Lines whose mapping outcome changed. */
   remapped: number;
+  /** The parcels created: `mallOrderId` or `mallOrderId/mallPackageId`. */
+  createdKeys: string[];
 }
 
 /** Which line states are taken in for this shop (design.md §5). */
@@ -61,7 +63,7 @@ function listingOf(line: StoredLine, r: Resolution | undefined): ListingWrite | 
  * Runs inside the caller's transaction.
  */
 export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderIds: Iterable<string>, now: Date): Promise<SettleCounts> {
-  const counts: SettleCounts = { created: 0, waiting: 0, remapped: 0, cancelled: 0, held: 0, updated: 0 };
+  const counts: SettleCounts = { created: 0, waiting: 0, remapped: 0, cancelled: 0, held: 0, updated: 0, createdKeys: [] };
   const ids = [...new Set(mallOrderIds)];
   if (ids.length === 0) return counts;
   const lines = await findLinesOfOrders(trx, shop.id, ids);
@@ -113,7 +115,10 @@ export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderI
       if (!fo) {
         const first = packageLines[0]!;
         const res = await createFulfillmentOrder(trx, { shopId: shop.id, mallOrderId: orderId, mallPackageId: packageId, recipient: first.recipient, orderedAt: first.orderedAt }, writes, now);
-        if (res.created) counts.created++;
+        if (res.created) {
+          counts.created++;
+          counts.createdKeys.push(packageId ? `${orderId}/${packageId}` : orderId);
+        }
       } else if (fo.status === 'new') {
         // A line that reached a marketplace order after its parcel was created, before anything was sent.
         await addFulfillmentLines(trx, fo.id, writes, now);

@@ -23,6 +23,8 @@ export interface ImportSummary {
   changes: Record<string, ChangeCounts>;
   /** Fulfillment orders created because this sheet mapped their waiting lines (would be, in a dry run). */
   releasedOrders: number;
+  /** Which: `mallOrderId` or `mallOrderId/mallPackageId` (the first 100). */
+  releasedOrderIds: string[];
   /** Orders still waiting for a mapping afterwards. */
   waitingOrders: number;
   unknownColumns: string[];
@@ -43,14 +45,14 @@ export async function applySheet(
 ): Promise<ImportSummary> {
   const knex = deps.db.knex;
   let changes: Record<string, ChangeCounts> = {};
-  let released = { created: 0, waiting: 0 };
+  let released = { created: 0, waiting: 0, keys: [] as string[] };
   try {
     await inTransaction(knex, async (trx) => {
       const now = deps.now();
       changes = await write(trx, now);
       const shops = await listShops(trx, args.sellerId);
       const r = await releaseWaitingOrders(deps, shops, trx);
-      released = { created: r.created, waiting: r.waiting };
+      released = { created: r.created, waiting: r.waiting, keys: r.createdKeys.slice(0, 100) };
       if (args.dryRun) throw new DryRunRollback();
     });
   } catch (err) {
@@ -68,7 +70,7 @@ export async function applySheet(
     releasedOrders: released.created,
     errors: [],
   }, deps.now());
-  return { file: args.file, sha256: args.sha256, dryRun: args.dryRun, rows: args.rows, changes, releasedOrders: released.created, waitingOrders: released.waiting, unknownColumns: args.unknownColumns, uploadId };
+  return { file: args.file, sha256: args.sha256, dryRun: args.dryRun, rows: args.rows, changes, releasedOrders: released.created, releasedOrderIds: released.keys, waitingOrders: released.waiting, unknownColumns: args.unknownColumns, uploadId };
 }
 
 /**

@@ -2,13 +2,29 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { findCodeComponents, findSkusByCode, insertSkuCodes, insertSkus, updateComponentQuantity, updateSku, type Component, type SkuWrite } from '../../data/stores/catalog.js';
 import type { Seller } from '../../data/stores/sellers.js';
-import type { SheetIssue } from '../../lib/errors.js';
+import { SheetError, type SheetIssue } from '../../lib/errors.js';
 import { SKU_COLUMNS, SKU_RULES, crossCheckSkuRows, toSkuRow, type SkuSheetRow } from '../../mappings/sku-sheet.js';
 import type { HeaderMap } from '../../mappings/header.js';
 import type { SkuColumnKey } from '../../mappings/columns.js';
 import type { PipelineDeps } from '../deps.js';
 import { applySheet, rejectSheet, type ChangeCounts, type ImportSummary } from './apply.js';
 import { validateSheet } from './validate-sheet.js';
+
+/** Headers only a name + option sheet has. */
+const NAME_SHEET_ONLY = ['mall', '쇼핑몰', 'option_text', '옵션값', 'product_name'];
+
+/**
+ * A name + option sheet also has a 상품명 column, so it would read as a SKU sheet and rename SKUs
+ * after marketplace titles: refused with a sentence saying which command takes it.
+ *
+ * @throws SheetError (`invalid_file`).
+ */
+function refuseNameSheet(name: string, unknownHeaders: string[]): void {
+  const found = unknownHeaders.filter((h) => NAME_SHEET_ONLY.includes(h));
+  if (found.length > 0) {
+    throw new SheetError(name, [{ row: 1, column: found.join(', '), value: '', reason: 'invalid_file', message: `this looks like a name + option sheet (columns ${found.join(', ')}); import it with \`mallbridge mappings import\`` }]);
+  }
+}
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));
@@ -105,6 +121,7 @@ async function writeSkus(trx: Knex.Transaction, sellerId: number, rows: SkuSheet
 export async function importSkuSheet(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
   const name = path.basename(file);
   const sheet = await validateSheet(file, name, SKU_COLUMNS, SKU_RULES, options.onRow);
+  refuseNameSheet(name, sheet.header.unknown);
   const rows = sheet.rows.map(toSkuRow);
   const issues = [...sheet.issues, ...crossCheckSkuRows(rows, sheet.header)];
   const sellerCodes = rows.map((r) => r.seller_code).filter((c): c is string => c !== null);

@@ -16,6 +16,27 @@ export interface ValidatedSheet<K extends string> {
   sha256: string;
 }
 
+/** @throws SheetError (`invalid_file`) when the path is missing, a folder, or unreadable. */
+function checkReadable(file: string, displayName: string): void {
+  const refuse = (message: string): never => {
+    throw new SheetError(displayName, [{ row: 0, column: '', value: '', reason: 'invalid_file', message }]);
+  };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return refuse(code === 'ENOENT' || code === 'ENOTDIR' ? `no such file: ${file}` : `cannot read ${file} (${code ?? (err as Error).message})`);
+  }
+  if (stat.isDirectory()) refuse(`${file} is a folder, not a sheet file`);
+  if (!stat.isFile()) refuse(`${file} is not a regular file`);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    refuse(`cannot read ${file}: permission denied`);
+  }
+}
+
 /** SHA-256 of a file's bytes, streamed. */
 export async function fileSha256(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
@@ -38,6 +59,7 @@ export async function validateSheet<K extends string>(
   rules: Record<K, CellRule>,
   onRow?: (rowNumber: number) => void,
 ): Promise<ValidatedSheet<K>> {
+  checkReadable(file, displayName);
   let header: HeaderMap<K> | undefined;
   const rows: ParsedRow<K>[] = [];
   const issues: SheetIssue[] = [];

@@ -74,6 +74,53 @@ describe('bad input at the command line', () => {
     expect(await state()).toBe(before);
   });
 
+  test('one marketplace account cannot become two shops (its orders would be loaded twice)', async () => {
+    const before = await state();
+    expectRefused(await run(['shops', 'add', '--seller', 'acme', '--mall', 'naver', '--shop-id', 'acme-typo', '--credentials-file', naverCreds()]), /already registered for shop \d+ \(naver:acme-store\) of seller acme/);
+    expect(await state()).toBe(before);
+  });
+
+  test('more shop input refused with exit 2: an impossible licence date, a URL with a password, an unknown seller filter, a long seller name', async () => {
+    const badDate = file('bad-date.json', JSON.stringify({ serviceSecret: 'SP387654_x', licenseKey: 'SL387654_y', licenseExpiresAt: '2027-02-30' }));
+    expectRefused(await run(['shops', 'add', '--seller', 'acme', '--mall', 'rakuten', '--shop-id', 'r9', '--shop-url', 'https://www.rakuten.ne.jp/r9', '--credentials-file', badDate]), /licenseExpiresAt 2027-02-30 is not a calendar date/);
+    expectRefused(await run(['shops', 'add', '--seller', 'acme', '--mall', 'naver', '--shop-id', 'x2', '--api-base-url', 'https://u:pw@127.0.0.1/external', '--credentials-file', naverCreds()]), /must not carry a user name or password/);
+    expectRefused(await run(['shops', 'list', '--seller', 'nobody']), /seller nobody does not exist/);
+    expectRefused(await run(['sellers', 'add', 'long', '--name', '가'.repeat(201)]), /at most 200/);
+  });
+
+  test('an unreachable REDIS_URL stops the command with exit 2 instead of hanging', async () => {
+    expectRefused(await run(['run', 'orders:pull'], { REDIS_URL: 'redis://127.0.0.1:1' }), /REDIS_URL redis:\/\/127.0.0.1:1\/? does not answer/);
+  });
+
+  test('sheets: a missing file, a folder, --errors-out onto the sheet itself, and a name sheet given to skus import are refused with exit 2', async () => {
+    expectRefused(await run(['skus', 'import', path.join(home, 'nope.xlsx'), '--seller', 'acme']), /no such file/);
+    expectRefused(await run(['skus', 'import', home, '--seller', 'acme']), /is a folder, not a sheet file/);
+    const sheet = file('s.csv', 'SKU코드,상품명\nA-1,\n');
+    expectRefused(await run(['skus', 'import', sheet, '--seller', 'acme', '--errors-out', sheet]), /--errors-out names the sheet being imported/);
+    expect(fs.readFileSync(sheet, 'utf8')).toBe('SKU코드,상품명\nA-1,\n');
+    const names = file('names.csv', '쇼핑몰,상품명,옵션값,SKU코드\nrakuten,タオル,,A-1\n');
+    expectRefused(await run(['skus', 'import', names, '--seller', 'acme']), /looks like a name \+ option sheet/);
+    const json = await run(['skus', 'import', sheet, '--seller', 'acme', '--json']);
+    expect(json.code).toBe(2);
+    expect((json.json as { issues: Array<{ row: number; reason: string }> }).issues).toEqual([expect.objectContaining({ row: 2, reason: 'required' })]);
+  });
+
+  test('a lost key file is never silently replaced while shops hold credentials made with it', async () => {
+    const keyHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-cli-key-'));
+    const local = { MALLBRIDGE_HOME: keyHome, MALLBRIDGE_SECRET_KEY: '' };
+    expect((await run(['db', 'migrate'], local)).code).toBe(0);
+    expect((await run(['sellers', 'add', 'k'], local)).code).toBe(0);
+    const first = await run(['shops', 'add', '--seller', 'k', '--mall', 'naver', '--shop-id', 'k1', '--credentials-file', naverCreds()], local);
+    expect(first.stderr).toContain('Created a new credentials key');
+    fs.rmSync(path.join(keyHome, 'secret.key'));
+    const listed = await run(['shops', 'list'], local);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('no credentials key');
+    expect(fs.existsSync(path.join(keyHome, 'secret.key'))).toBe(false);
+    expectRefused(await run(['shops', 'add', '--seller', 'k', '--mall', 'rakuten', '--shop-id', 'k2', '--shop-url', 'https://www.rakuten.ne.jp/k2', '--credentials-file', rakutenCreds()], local), /secret.key is missing but 1 shops hold credentials/);
+    expect(fs.existsSync(path.join(keyHome, 'secret.key'))).toBe(false);
+  });
+
   test('usage errors exit 2: unknown command, unknown option, missing required option', async () => {
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['sellers', 'list', '--bogus'])).code).toBe(2);
@@ -106,7 +153,7 @@ describe('bad input at the command line', () => {
   test('run: an unknown job, shop or --since exits 2', async () => {
     expectRefused(await run(['run', 'orders:push']), /unknown job orders:push/);
     expectRefused(await run(['run', 'orders:pull', '--shop', 'nope']), /no shop nope/);
-    expectRefused(await run(['run', 'orders:pull', '--since', 'last tuesday']), /--since must be an ISO 8601 time/);
+    expectRefused(await run(['run', 'orders:pull', '--since', 'last tuesday']), /--since must be a real time in ISO 8601/);
   });
 
   test('shops list masks credentials; the stored bytes and the output never show them', async () => {

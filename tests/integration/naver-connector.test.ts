@@ -249,16 +249,18 @@ describe('rate limits', () => {
     expect([...ids].sort()).toEqual(sandbox.productOrders().map((p) => String(p.productOrder.productOrderId)).sort());
   });
 
-  test('at the documented rate the connector stays under the gateway limit (real time)', async () => {
+  test('configured above the gateway, the connector follows GNCP-GW-RateLimit-Replenish-Rate and stays under it (real time)', async () => {
     t = Date.now();
-    const sandbox = await sandboxOf({ now: () => new Date(), ratePerSec: 4 });
-    const connector = connectorOf(sandbox, { now: () => new Date() }, { feedPageSize: 1 }, 4);
+    const sandbox = await sandboxOf({ now: () => new Date(), ratePerSec: 6 });
+    // Configured at 12/s; the gateway says 6/s on every answer.
+    const connector = connectorOf(sandbox, { now: () => new Date() }, { feedPageSize: 1 }, 12);
     const started = Date.now();
     await pull(connector, { from: new Date(Date.now() - 24 * H), to: new Date() });
     const n = sandbox.requests.length;
-    expect(n).toBeGreaterThan(8); // more than the gateway's burst (2 × 4)
+    expect(n).toBeGreaterThan(8);
     expect(sandbox.requests.filter((r) => r.status === 429)).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(((n - 1) * 1000) / 4 - 50);
+    // After the first answer the spacing is 1000 / 6 ms, not 1000 / 12 (which would take about half as long).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(((n - 2) * 1000) / 6 - 50);
   });
 });
 

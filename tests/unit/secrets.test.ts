@@ -30,10 +30,12 @@ describe('credentials at rest (AES-256-GCM)', () => {
     expect(() => decryptCredentials(key, `mb1:${raw.toString('base64')}`, 'shop 1')).toThrow(ConfigError);
   });
 
-  test('embedded database without a key: a 0600 key file is made once and reused', () => {
+  test('embedded database without a key: a 0600 key file is made once, when credentials are first stored, and reused', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-key-'));
     const config = loadConfig({ MALLBRIDGE_HOME: home }, '/');
-    const first = resolveSecretKey(config);
+    expect(() => resolveSecretKey(config)).toThrow(/no credentials key: .*restore secret.key from a backup/);
+    expect(fs.existsSync(path.join(home, 'secret.key'))).toBe(false);
+    const first = resolveSecretKey(config, { create: true });
     expect(first.source).toBe('new-file');
     expect(fs.statSync(path.join(home, 'secret.key')).mode & 0o777).toBe(0o600);
     const second = resolveSecretKey(config);

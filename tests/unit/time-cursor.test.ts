@@ -29,8 +29,17 @@ describe('KST and UTC', () => {
   test('--since: an ISO time with offset, or a date meaning 00:00 KST; anything else exits 2', () => {
     expect(parseSince('2026-11-28').toISOString()).toBe('2026-11-27T15:00:00.000Z');
     expect(parseSince('2026-11-28T09:00:00+09:00').toISOString()).toBe('2026-11-28T00:00:00.000Z');
-    expect(() => parseSince('2026-11-28 09:00')).toThrow(/ISO 8601 time with an offset/);
+    expect(() => parseSince('2026-11-28 09:00')).toThrow(/a real time in ISO 8601 with an offset/);
     expect(() => parseSince('2026-13-01')).toThrow(/not a calendar date/);
+  });
+  test('--since refuses times that do not exist, the future, and more than 730 days back', () => {
+    const now = new Date('2026-11-29T06:00:00Z');
+    for (const bad of ['2026-02-30T00:00:00+09:00', '2026-11-28T25:00:00+09:00', '2026-11-28T10:61:00+09:00', '2026-11-28T10:00:00+25:00', '2026-11-28T24:00:00+09:00']) {
+      expect(() => parseSince(bad, now)).toThrow(/a real time/);
+    }
+    expect(() => parseSince('2030-01-01', now)).toThrow(/in the future/);
+    expect(() => parseSince('1999-01-01', now)).toThrow(/more than 730 days back/);
+    expect(parseSince('2025-01-01', now).toISOString()).toBe('2024-12-31T15:00:00.000Z');
   });
 });
 
