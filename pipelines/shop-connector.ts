@@ -1,5 +1,5 @@
 import { createConnector, parseCredentials } from '../connectors/index.js';
-import type { OrderSource } from '../connectors/shared/connector.js';
+import type { Connector } from '../connectors/shared/connector.js';
 import { shopLabel, type Shop } from '../data/stores/shops.js';
 import { decryptCredentials } from '../lib/secrets.js';
 import type { PipelineDeps } from './deps.js';
@@ -10,7 +10,7 @@ import type { PipelineDeps } from './deps.js';
  * @throws ConfigError when the credentials key is wrong; InputError when the stored credentials no
  *   longer match the mall's schema.
  */
-export function openShopConnector(deps: PipelineDeps, shop: Shop): OrderSource {
+export function openShopConnector(deps: PipelineDeps, shop: Shop): Connector {
   const raw = decryptCredentials(deps.secretKey(), shop.credentials, shopLabel(shop));
   const credentials = parseCredentials(shop.mall, raw);
   return createConnector({

@@ -12,11 +12,11 @@ export const NAVER_DEFAULT_RATE = 2;
  */
 export const NaverCredentials = z.object({
   applicationId: z
-    .string({ error: 'applicationId is required' })
+    .string({ error: (iss) => (iss.input === undefined ? 'applicationId is required' : 'applicationId must be text') })
     .min(1, 'applicationId is empty')
     .refine((v) => v === v.trim(), 'applicationId has spaces around it; copy it again from 커머스API센터'),
   applicationSecret: z
-    .string({ error: 'applicationSecret is required' })
+    .string({ error: (iss) => (iss.input === undefined ? 'applicationSecret is required' : 'applicationSecret must be text') })
     .regex(
       /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{22}$/,
       'applicationSecret must look like $2a$04$ followed by 22 characters, as 커머스API센터 shows it (a `$` lost to shell or .env expansion truncates it)',

@@ -1,5 +1,6 @@
 import { ApiError, ResponseShapeError } from '../../lib/errors.js';
 import type { WriteResult } from '../shared/exports.js';
+import { SAFE_TO_RESEND_CODES } from '../shared/http.js';
 
 /**
  * Pieces shared by the write side (export-*.ts): the outcome of one product order or option,
@@ -21,7 +22,6 @@ export interface CallFailure extends ItemOutcome {
 }
 
 /** Network codes that prove the request never left this machine (as in connectors/shared/http.ts). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * How a write call that threw is read (design.md §6 "exactly-once"):
@@ -41,7 +41,7 @@ export function callFailure(err: unknown): CallFailure {
   const base = { code: err.code ?? (err.status !== undefined ? `HTTP_${err.status}` : undefined), message: err.message };
   switch (err.kind) {
     case 'network':
-      if (err.code !== undefined && NOT_SENT_CODES.has(err.code)) return { ...base, outcome: 'failed', permanent: false, stop: true };
+      if (err.code !== undefined && SAFE_TO_RESEND_CODES.has(err.code)) return { ...base, outcome: 'failed', permanent: false, stop: true };
       return { ...base, outcome: 'unknown', permanent: false, stop: true };
     case 'server':
       return { ...base, outcome: 'unknown', permanent: false, stop: true };

@@ -30,7 +30,7 @@ export const MAX_SEARCH_HITS = 15_000;
 
 /** What a seller reads when Rakuten answers ES01-01 (spec §1.4, §6.2 pitfall 16). */
 export const LICENCE_KEY_SENTENCE =
-  'licence key invalid or expired — issue a new one in RMS (WEB APIサービス); a newly issued key can take 10–30 minutes to start working';
+  'licence key invalid or expired, or serviceSecret and licenseKey do not belong together — check both in RMS (WEB APIサービス) and issue a new licence key if it expired; a newly issued key can take 10–30 minutes to start working';
 
 /** What a seller reads when Rakuten answers ES04-01 (spec §1.4, pitfall 17). */
 export const FUNCTION_DISABLED_SENTENCE =

@@ -8,7 +8,7 @@ export const RAKUTEN_DEFAULT_RATE = 1;
 
 const key = (name: string) =>
   z
-    .string({ error: `${name} is required` })
+    .string({ error: (iss) => (iss.input === undefined ? `${name} is required` : `${name} must be text`) })
     .min(1, `${name} is empty`)
     .refine((v) => v === v.trim(), `${name} has spaces around it; copy it again from RMS (WEB APIサービス)`)
     .refine((v) => !/\s/.test(v), `${name} contains a space or line break`);

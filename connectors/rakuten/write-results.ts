@@ -8,6 +8,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { WriteResult } from '../shared/exports.js';
 import type { RakutenClient } from './client.js';
 import type { RakutenWriteClient } from './client-write.js';
+import { SAFE_TO_RESEND_CODES } from '../shared/http.js';
 
 /** What the write modules (write-confirm.ts, write-tracking.ts, write-stock.ts) are built from. */
 export interface WriteDeps {
@@ -26,7 +27,6 @@ export type Outcome = Omit<WriteResult, 'key'>;
  * `SAFE_TO_RESEND_CODES` in connectors/shared/http.ts, which `callMarketplace` already resent on;
  * that constant is not exported, hence the copy.
  */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** A call-level failure turned into the outcome of every target of that call. */
 export interface CallFailure {
@@ -79,7 +79,7 @@ export function callFailure(err: unknown, wrote: boolean, licenceNote = ''): Cal
     case 'not_found':
       return base('failed', false);
     case 'network':
-      if (!wrote || NOT_SENT_CODES.has(err.code ?? '')) return base('failed', false);
+      if (!wrote || SAFE_TO_RESEND_CODES.has(err.code ?? '')) return base('failed', false);
       return base('unknown', false, `${err.message}; read the order back before sending again`);
     case 'server':
       if (!wrote) return base('failed', false);

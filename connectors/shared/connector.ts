@@ -2,6 +2,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { Mall } from '../../lib/errors.js';
 import type { RetryPolicy } from './http.js';
 import type { OrderLinePage, TimeWindow } from './order-line.js';
+import type { ExportSink } from './exports.js';
 
 /** What a connector needs to know about the shop it talks for (no database row, no secrets). */
 export interface ConnectorShop {
@@ -63,3 +64,6 @@ export interface OrderSource {
   /** Releases the limiter and sockets. */
   close(): Promise<void>;
 }
+
+/** A marketplace connector: the read side and the write side over one limiter per shop. */
+export type Connector = OrderSource & ExportSink;

@@ -62,7 +62,8 @@ export interface AnswerReader<T> {
   fail(answer: HttpAnswer): ApiError;
 }
 
-const SAFE_TO_RESEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Network errors that prove a request never left this machine: safe to resend even for writes. */
+export const SAFE_TO_RESEND_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function retryAfterMs(headers: HttpAnswer['headers'], now = Date.now()): number | undefined {
   const raw = headers['retry-after'];

@@ -70,7 +70,7 @@ describe('Rakuten shops add + shops test against the sandbox', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`shop ${id} (rakuten:old-shop): FAILED — Rakuten refused the key pair (ES01-01)`);
     expect(result.stdout).toContain(`(the stored expiry date ${yesterday} has passed)`);
-    expect(result.stdout).toContain('licence key invalid or expired — issue a new one in RMS (WEB APIサービス)');
+    expect(result.stdout).toContain('licence key invalid or expired, or serviceSecret and licenseKey do not belong together — check both in RMS (WEB APIサービス) and issue a new licence key');
     expect(result.stdout).toContain('a newly issued key can take 10–30 minutes to start working');
     const list = await run(['shops', 'list', '--json']);
     expect((list.json as Array<{ id: number; health: string }>).find((s) => s.id === id)!.health).toBe('unhealthy');

@@ -62,7 +62,7 @@ describe('rakutenFailure: the gateway and message envelopes (spec §1.3, §1.4)'
     expect(es0101).toMatchObject({ kind: 'auth', code: 'ES01-01', status: 401, mall: 'rakuten', call: 'searchOrder' });
     expect(es0101.message).toBe(LICENCE_KEY_SENTENCE);
     expect(LICENCE_KEY_SENTENCE).toBe(
-      'licence key invalid or expired — issue a new one in RMS (WEB APIサービス); a newly issued key can take 10–30 minutes to start working',
+      'licence key invalid or expired, or serviceSecret and licenseKey do not belong together — check both in RMS (WEB APIサービス) and issue a new licence key if it expired; a newly issued key can take 10–30 minutes to start working',
     );
     const es0401 = rakutenFailure('searchOrder', answer(400, spec('### 7.10')[1]));
     expect(es0401).toMatchObject({ kind: 'forbidden', code: 'ES04-01', message: FUNCTION_DISABLED_SENTENCE });
