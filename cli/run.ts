@@ -54,7 +54,7 @@ export function registerRun(program: Command): void {
         emit(app.json, { job: job.id, results }, () =>
           results.length === 0
             ? `${job.id}: no shop to run for (shops need --auto-sync, or name one with --shop).`
-            : `${job.id}:\n${table(['shop', 'status', 'counts / error'], results.map((r) => [r.shop, r.status, r.error ?? Object.entries(r.counts).filter(([k]) => k !== 'cursor').map(([k, v]) => `${k} ${String(v)}`).join(', ')]))}`,
+            : `${job.id}:\n${table(['shop', 'status', 'counts / error'], results.map((r) => [r.shop, r.status, [r.error, Object.entries(r.counts).filter(([k, v]) => k !== 'cursor' && v !== 0).map(([k, v]) => `${k} ${String(v)}`).join(', ')].filter(Boolean).join(' — ')]))}`,
         );
         return failed > 0 ? 1 : 0;
       }),
