@@ -6,7 +6,7 @@ import { listUnmapped } from '../pipelines/orders/unmapped.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
 
-/** `mallbridge orders unmapped [--seller S] [--out F]`: the lines a seller must map, and why. */
+/** `mallbridge orders unmapped [--seller S] [--out F]` and `orders resume <order>`. */
 export function registerOrders(program: Command): void {
   const orders = program.command('orders').description('marketplace orders taken in');
   orders
@@ -37,6 +37,18 @@ export function registerOrders(program: Command): void {
                 lines.map((l) => [l.mall, l.mallOrderId, l.mallLineId, l.sellerCode ?? '', l.productName, l.optionText.replace(/\n/g, '⏎'), l.reason, l.suggestions.join('; ')]),
               ) + written,
         );
+      }),
+    );
+  orders
+    .command('resume <order>')
+    .description('release a held parcel once its change is dealt with (fulfillment order id, or ORDER or ORDER/PACKAGE)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (app, ref: string) => {
+        const deps = await app.deps();
+        const { resumeOrder } = await import('../pipelines/orders/resume.js');
+        const r = await resumeOrder(deps, ref);
+        emit(app.json, r, () => `Fulfillment order ${r.fulfillmentOrderId} (${r.mallOrderId}${r.mallPackageId ? `/${r.mallPackageId}` : ''}): on_hold → ${r.to}${r.applied.length ? ` (${r.applied.join('; ')})` : ''}.`);
       }),
     );
 }

@@ -10,29 +10,31 @@ import { action } from './command.js';
 import { emit, table } from './output.js';
 import { rowProgress } from './progress.js';
 
-type Importer = () => Promise<(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }) => Promise<ImportSummary>>;
+/** Loads an import pipeline (lazily: exceljs and friends only for the commands that read sheets). `seller` is null for sheets that span sellers (shipments). */
+type Importer = () => Promise<(deps: PipelineDeps, seller: Seller | null, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }) => Promise<ImportSummary>>;
 
 function describe(s: ImportSummary): string {
   const rows = Object.entries(s.changes).map(([kind, c]) => [kind, c.inserted, c.updated, c.unchanged]);
-  const lines = [
-    `${s.dryRun ? 'Dry run (nothing applied)' : 'Applied'}: ${s.file}, ${s.rows} ${s.rows === 1 ? 'row' : 'rows'}.`,
-    table(['', 'inserted', 'updated', 'unchanged'], rows),
-    `Waiting orders ${s.dryRun ? 'this sheet would release' : 'released'}: ${s.releasedOrders}${s.releasedOrderIds.length ? ` (${s.releasedOrderIds.slice(0, 20).join(', ')}${s.releasedOrderIds.length > 20 ? ', …' : ''})` : ''}; still waiting for a mapping: ${s.waitingOrders}.`,
-  ];
+  const lines = [`${s.dryRun ? 'Dry run (nothing applied)' : 'Applied'}: ${s.file}, ${s.rows} ${s.rows === 1 ? 'row' : 'rows'}.`, table(['', 'inserted', 'updated', 'unchanged'], rows)];
+  if (s.releasedOrders > 0 || s.waitingOrders > 0 || 'seller_codes' in s.changes || 'name_mappings' in s.changes) {
+    lines.push(`Waiting orders ${s.dryRun ? 'this sheet would release' : 'released'}: ${s.releasedOrders}${s.releasedOrderIds.length ? ` (${s.releasedOrderIds.slice(0, 20).join(', ')}${s.releasedOrderIds.length > 20 ? ', …' : ''})` : ''}; still waiting for a mapping: ${s.waitingOrders}.`);
+  }
   if (s.unknownColumns.length) lines.push(`Ignored columns: ${s.unknownColumns.join(', ')}`);
   return lines.join('\n');
 }
 
-function importCommand(group: Command, what: string, importer: Importer): void {
-  group
+/** Adds `<group> import <file> [--seller S] [--dry-run] [--errors-out F]` for one kind of sheet. */
+export function importCommand(group: Command, what: string, importer: Importer, needsSeller = true): void {
+  const cmd = group
     .command('import <file>')
-    .description(`import a ${what} (xlsx or CSV); every error is listed and nothing is applied unless the whole sheet is clean`)
-    .requiredOption('--seller <code>', 'seller code')
+    .description(`import a ${what} (xlsx or CSV); every error is listed and nothing is applied unless the whole sheet is clean`);
+  if (needsSeller) cmd.requiredOption('--seller <code>', 'seller code');
+  cmd
     .option('--dry-run', 'show what would change (and which waiting orders would be released) without applying', false)
     .option('--errors-out <file>', 'write the errors to this .xlsx (with your rows and an error column) or .csv file')
     .option('--json', 'print the summary as JSON')
     .action(
-      action(async (app, file: string, opts: { seller: string; dryRun: boolean; errorsOut?: string }) => {
+      action(async (app, file: string, opts: { seller?: string; dryRun: boolean; errorsOut?: string }) => {
         if (opts.errorsOut !== undefined) {
           if (!/\.(xlsx|csv)$/i.test(opts.errorsOut)) throw new InputError(`--errors-out must name an .xlsx or .csv file, not ${opts.errorsOut}`);
           if (!fs.existsSync(path.dirname(path.resolve(opts.errorsOut)))) throw new InputError(`--errors-out: the folder ${path.dirname(path.resolve(opts.errorsOut))} does not exist`);
@@ -40,8 +42,8 @@ function importCommand(group: Command, what: string, importer: Importer): void {
           if (fs.existsSync(opts.errorsOut) && fs.statSync(opts.errorsOut).isDirectory()) throw new InputError(`--errors-out ${opts.errorsOut} is a folder; name a file`);
         }
         const deps = await app.deps();
-        const seller = await findSellerByCode(deps.db.knex, opts.seller);
-        if (!seller) throw new InputError(`seller ${opts.seller} does not exist`);
+        const seller = opts.seller === undefined ? null : ((await findSellerByCode(deps.db.knex, opts.seller)) ?? null);
+        if (opts.seller !== undefined && !seller) throw new InputError(`seller ${opts.seller} does not exist`);
         try {
           const run = await importer();
           const progress = rowProgress(`reading ${path.basename(file)}:`, app.json);

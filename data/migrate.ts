@@ -6,6 +6,7 @@ import * as m03 from './migrations/20261129_03_orders.js';
 import * as m04 from './migrations/20261129_04_sync.js';
 import * as m05 from './migrations/20261129_05_jobs_users.js';
 import * as m06 from './migrations/20261129_06_order_events.js';
+import * as m07 from './migrations/20261129_07_exports.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,13 +21,14 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['20261129_04_sync', m04],
   ['20261129_05_jobs_users', m05],
   ['20261129_06_order_events', m06],
+  ['20261129_07_exports', m07],
 ];
 
 /** Every table of the schema (design.md §3, plus the order status history); `db migrate` creates each. */
 export const SCHEMA_TABLES = [
   'sellers', 'shops', 'skus', 'sku_codes', 'name_mappings', 'upload_batches', 'mall_order_lines',
   'fulfillment_orders', 'fulfillment_order_lines', 'shipments', 'export_items', 'sync_cursors',
-  'job_runs', 'job_leases', 'listings', 'instruction_batches', 'users', 'sessions', 'fulfillment_order_events',
+  'job_runs', 'job_leases', 'listings', 'instruction_batches', 'users', 'sessions', 'fulfillment_order_events', 'sequences',
 ] as const;
 
 /** Statically imported migrations, so the compiled CLI and jest load them the same way. */

@@ -27,3 +27,22 @@ export const NAME_COLUMNS = [
 
 export type SkuColumnKey = (typeof SKU_COLUMNS)[number]['key'];
 export type NameColumnKey = (typeof NAME_COLUMNS)[number]['key'];
+
+/** Stock sheets (`stock import`): the warehouse's absolute counts (design.md §4a). */
+export const STOCK_COLUMNS = [
+  { key: 'sku_code', aliases: ['sku_code', 'SKU코드', 'SKU 코드'], required: true },
+  { key: 'on_hand', aliases: ['on_hand', '재고', '재고수량', '在庫数'], required: true },
+] as const satisfies readonly ColumnSpec[];
+
+/** Shipment sheets (`shipments import`): tracking numbers from the warehouse (design.md §4a). */
+export const SHIPMENT_COLUMNS = [
+  { key: 'tracking_number', aliases: ['tracking_number', '송장번호', '운송장번호', '送り状番号'], required: true },
+  { key: 'fulfillment_order_id', aliases: ['fulfillment_order_id'], required: false },
+  { key: 'mall_order_id', aliases: ['mall_order_id', '주문번호', '注文番号'], required: false },
+  { key: 'mall_package_id', aliases: ['mall_package_id', 'basketId'], required: false },
+  { key: 'carrier', aliases: ['carrier', '택배사', '配送会社'], required: false },
+  { key: 'shipped_at', aliases: ['shipped_at', '출고일', '발송일', '出荷日'], required: false },
+] as const satisfies readonly ColumnSpec[];
+
+export type StockColumnKey = (typeof STOCK_COLUMNS)[number]['key'];
+export type ShipmentColumnKey = (typeof SHIPMENT_COLUMNS)[number]['key'];

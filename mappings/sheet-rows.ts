@@ -10,15 +10,17 @@ export interface CellRule {
   schema: z.ZodType;
   /** Reason for a failing value (`invalid_quantity` for quantities); too-long text is always `too_long`. */
   reason: SheetErrorReason;
+  /** A date cell is a value here (e.g. `shipped_at`), given to the schema as its ISO text. */
+  acceptsDate?: boolean;
 }
 
 /**
  * The cell rules of a sheet kind, from its row schema: each column's own zod schema, failures
  * reported as `invalid_format` unless `reasons` says otherwise (quantities: `invalid_quantity`).
  */
-export function cellRules<K extends string>(schema: z.ZodObject<Record<K, z.ZodType>>, reasons: Partial<Record<K, SheetErrorReason>> = {}): Record<K, CellRule> {
+export function cellRules<K extends string>(schema: z.ZodObject<Record<K, z.ZodType>>, reasons: Partial<Record<K, SheetErrorReason>> = {}, dateColumns: K[] = []): Record<K, CellRule> {
   const shape = schema.shape as Record<K, z.ZodType>;
-  return Object.fromEntries(Object.entries<z.ZodType>(shape).map(([key, s]) => [key, { schema: s, reason: reasons[key as K] ?? 'invalid_format' }])) as Record<K, CellRule>;
+  return Object.fromEntries(Object.entries<z.ZodType>(shape).map(([key, s]) => [key, { schema: s, reason: reasons[key as K] ?? 'invalid_format', acceptsDate: dateColumns.includes(key as K) }])) as Record<K, CellRule>;
 }
 
 /** A validated row: the Excel row number and the parsed values by column key. */
@@ -46,7 +48,7 @@ export function validateRow<K extends string>(
     const index = header.index[spec.key];
     const column = header.label[spec.key] ?? spec.key;
     const cell = index === undefined ? undefined : sheetRow.cells[index];
-    const read = cellText(cell);
+    const read = cell?.kind === 'date' && rules[spec.key].acceptsDate ? { ok: true as const, text: cell.text } : cellText(cell);
     if (!read.ok) {
       issues.push({ row: sheetRow.row, column, value: read.value, reason: 'invalid_format', message: read.message });
       continue;

@@ -216,3 +216,23 @@ export async function listSellerCodes(conn: Conn, sellerId: number): Promise<str
   const rows = (await conn('sku_codes').where({ seller_id: sellerId }).distinct('seller_code')) as Array<{ seller_code: string }>;
   return rows.map((r) => r.seller_code);
 }
+
+/** SKUs by id (stock sync). */
+export async function findSkusById(conn: Conn, ids: number[]): Promise<Map<number, Sku>> {
+  const out = new Map<number, Sku>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = (await conn('skus').whereIn('id', part)) as Row[];
+    for (const r of rows) out.set(Number(r.id), toSku(r));
+  }
+  return out;
+}
+
+/** Takes `units` off a SKU's on-hand count (it may go below zero: design.md §6). Skips SKUs without a count. */
+export async function decrementOnHand(conn: Conn, skuId: number, units: number, now = new Date()): Promise<void> {
+  await conn('skus').where({ id: skuId }).whereNotNull('on_hand').update({ on_hand: conn.raw('on_hand - ?', [units]), updated_at: toDbTime(now) });
+}
+
+/** Sets the warehouse's absolute count of a SKU. */
+export async function setOnHand(conn: Conn, skuId: number, onHand: number, now = new Date()): Promise<void> {
+  await conn('skus').where({ id: skuId }).update({ on_hand: onHand, on_hand_updated_at: toDbTime(now), updated_at: toDbTime(now) });
+}

@@ -206,3 +206,96 @@ export async function findOpenMallOrderIds(conn: Conn, shopId: number): Promise<
     .distinct('l.mall_order_id')) as Row[];
   return [...new Set([...withFo, ...waiting].map((r) => String(r.mall_order_id)))].sort();
 }
+
+/** Fulfillment orders of one shop in these statuses, oldest first. */
+export async function findFulfillmentOrdersByStatus(conn: Conn, shopId: number, statuses: FulfillmentStatus[]): Promise<FulfillmentOrder[]> {
+  const rows = (await conn('fulfillment_orders').where('shop_id', shopId).whereIn('status', statuses).orderBy('id')) as Row[];
+  return rows.map(toOrder);
+}
+
+/** One fulfillment order by id. */
+export async function findFulfillmentOrderById(conn: Conn, id: number): Promise<FulfillmentOrder | undefined> {
+  const row = (await conn('fulfillment_orders').where({ id }).first()) as Row | undefined;
+  return row ? toOrder(row) : undefined;
+}
+
+/** Fulfillment orders with this marketplace order id (any shop), optionally one package. */
+export async function findFulfillmentOrdersByMallOrderId(conn: Conn, mallOrderId: string, mallPackageId?: string): Promise<FulfillmentOrder[]> {
+  const q = conn('fulfillment_orders').where('mall_order_id', mallOrderId);
+  if (mallPackageId !== undefined) q.andWhere('mall_package_id', mallPackageId);
+  return ((await q.orderBy('id')) as Row[]).map(toOrder);
+}
+
+/** The SKU lines of these fulfillment orders with the SKU's code and names (instruction files). */
+export async function findPickLines(conn: Conn, fulfillmentOrderIds: number[]): Promise<Array<{ fulfillmentOrderId: number; mallLineId: string; skuId: number; skuCode: string; skuName: string; optionName: string | null; barcode: string | null; quantity: number }>> {
+  const out = [];
+  for (const part of chunks([...new Set(fulfillmentOrderIds)])) {
+    const rows = (await conn('fulfillment_order_lines as l')
+      .join('skus as s', 's.id', 'l.sku_id')
+      .join('mall_order_lines as m', 'm.id', 'l.mall_order_line_id')
+      .whereIn('l.fulfillment_order_id', part)
+      .orderBy(['l.fulfillment_order_id', 'l.id'])
+      .select('l.fulfillment_order_id', 'm.mall_line_id', 'l.sku_id', 's.sku_code', 's.sku_name', 's.option_name', 's.barcode', 'l.quantity')) as Row[];
+    out.push(
+      ...rows.map((r) => ({
+        fulfillmentOrderId: Number(r.fulfillment_order_id),
+        mallLineId: String(r.mall_line_id),
+        skuId: Number(r.sku_id),
+        skuCode: String(r.sku_code),
+        skuName: String(r.sku_name),
+        optionName: (r.option_name as string | null) ?? null,
+        barcode: (r.barcode as string | null) ?? null,
+        quantity: Number(r.quantity),
+      })),
+    );
+  }
+  return out;
+}
+
+/** Sets the instruction batch of parcels still `confirmed`, moving them to `instructed`; returns the ids moved. */
+export async function markInstructed(conn: Conn, ids: number[], batchId: number, now = new Date()): Promise<number[]> {
+  const moved: number[] = [];
+  for (const id of ids) {
+    const n = await conn('fulfillment_orders').where({ id, status: 'confirmed' }).update({ status: 'instructed', instruction_batch_id: batchId, updated_at: toDbTime(now) });
+    if (Number(n) > 0) {
+      moved.push(id);
+      await recordFulfillmentEvent(conn, id, 'confirmed', 'instructed', `instruction batch ${batchId}`, now);
+    }
+  }
+  return moved;
+}
+
+/** The ids of the parcels of one instruction batch. */
+export async function findBatchOrderIds(conn: Conn, batchId: number): Promise<number[]> {
+  const rows = (await conn('fulfillment_orders').where({ instruction_batch_id: batchId }).orderBy('id').select('id')) as Row[];
+  return rows.map((r) => Number(r.id));
+}
+
+/** The status a parcel had before its last hold (from its history), or null. */
+export async function statusBeforeHold(conn: Conn, id: number): Promise<FulfillmentStatus | null> {
+  const row = (await conn('fulfillment_order_events').where({ fulfillment_order_id: id, to_status: 'on_hold' }).orderBy('id', 'desc').first('from_status')) as Row | undefined;
+  return (row?.from_status as FulfillmentStatus | null | undefined) ?? null;
+}
+
+/** Units allocated to parcels not yet shipped, per SKU, for these SKUs (stock sync). */
+export async function allocatedBySku(conn: Conn, skuIds: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const part of chunks([...new Set(skuIds)])) {
+    const rows = (await conn('fulfillment_order_lines as l')
+      .join('fulfillment_orders as f', 'f.id', 'l.fulfillment_order_id')
+      .whereIn('l.sku_id', part)
+      .whereIn('f.status', ['new', 'confirmed', 'instructed', 'on_hold'])
+      .groupBy('l.sku_id')
+      .select('l.sku_id')
+      .sum({ n: 'l.quantity' })) as Row[];
+    for (const r of rows) out.set(Number(r.sku_id), Number(r.n));
+  }
+  return out;
+}
+
+/** Fulfillment orders by id. */
+export async function findFulfillmentOrdersByIds(conn: Conn, ids: number[]): Promise<FulfillmentOrder[]> {
+  const out: FulfillmentOrder[] = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...((await conn('fulfillment_orders').whereIn('id', part).orderBy('id')) as Row[]).map(toOrder));
+  return out;
+}

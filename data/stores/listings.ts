@@ -31,3 +31,28 @@ export async function upsertListings(conn: Conn, listings: ListingWrite[], now =
     }
   }
 }
+
+/** A listing as stored. */
+export interface Listing extends ListingWrite {
+  id: number;
+  lastPushedQuantity: number | null;
+}
+
+/** Every listing of a shop. */
+export async function findListings(conn: Conn, shopId: number): Promise<Listing[]> {
+  const rows = (await conn('listings').where({ shop_id: shopId }).orderBy('id')) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    shopId: Number(r.shop_id),
+    listingProductId: String(r.listing_product_id),
+    listingOptionId: String(r.listing_option_id),
+    skuId: r.sku_id === null || r.sku_id === undefined ? null : Number(r.sku_id),
+    sellerCode: (r.seller_code as string | null) ?? null,
+    lastPushedQuantity: r.last_pushed_quantity === null || r.last_pushed_quantity === undefined ? null : Number(r.last_pushed_quantity),
+  }));
+}
+
+/** Records the quantity the marketplace accepted for a listing. */
+export async function markPushed(conn: Conn, shopId: number, listingProductId: string, listingOptionId: string, quantity: number, now = new Date()): Promise<void> {
+  await conn('listings').where({ shop_id: shopId, listing_product_id: listingProductId, listing_option_id: listingOptionId }).update({ last_pushed_quantity: quantity, last_pushed_at: toDbTime(now), updated_at: toDbTime(now) });
+}

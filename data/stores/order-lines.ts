@@ -183,3 +183,28 @@ export async function countLinesByMapping(conn: Conn, shopIds: number[]): Promis
   for (const r of rows) out[r.mapping_status as MappingStatus] = Number(r.n);
   return out;
 }
+
+/** Stored lines by their row ids. */
+export async function findLinesByIds(conn: Conn, ids: number[]): Promise<Map<number, StoredLine>> {
+  const out = new Map<number, StoredLine>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = (await conn('mall_order_lines').select(LINE_COLUMNS).whereIn('id', part)) as Row[];
+    for (const r of rows) out.set(Number(r.id), toLine(r));
+  }
+  return out;
+}
+
+/**
+ * Records that the seller's confirmation of these Naver lines was accepted (발주확인): their
+ * `placeOrderStatus` is OK now. Naver's change feed has no event for it (spec §13.3), so the
+ * local copy is updated from the confirmation's own success.
+ */
+export async function markNaverLinesConfirmed(conn: Conn, shopId: number, mallLineIds: string[], now = new Date()): Promise<void> {
+  for (const part of chunks([...new Set(mallLineIds)])) {
+    const rows = (await conn('mall_order_lines').where('shop_id', shopId).whereIn('mall_line_id', part).select('id', 'mall_status')) as Row[];
+    for (const r of rows) {
+      const status = String(r.mall_status);
+      if (status.endsWith('/NOT_YET')) await conn('mall_order_lines').where({ id: r.id }).update({ mall_status: status.replace(/\/NOT_YET$/, '/OK'), updated_at: toDbTime(now) });
+    }
+  }
+}

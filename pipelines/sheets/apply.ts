@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { listShops } from '../../data/stores/shops.js';
 import { inTransaction } from '../../data/transaction.js';
 import { recordUpload, type UploadKind } from '../../data/stores/uploads.js';
-import { SheetError, type SheetIssue } from '../../lib/errors.js';
+import { InputError, SheetError, type SheetIssue } from '../../lib/errors.js';
 import type { PipelineDeps } from '../deps.js';
 import { releaseWaitingOrders } from '../orders/release.js';
 
@@ -40,7 +40,7 @@ class DryRunRollback extends Error {}
  */
 export async function applySheet(
   deps: PipelineDeps,
-  args: { kind: UploadKind; sellerId: number; file: string; sha256: string; rows: number; dryRun: boolean; unknownColumns: string[] },
+  args: { kind: UploadKind; sellerId: number | null; file: string; sha256: string; rows: number; dryRun: boolean; unknownColumns: string[] },
   write: (trx: Knex.Transaction, now: Date) => Promise<Record<string, ChangeCounts>>,
 ): Promise<ImportSummary> {
   const knex = deps.db.knex;
@@ -50,9 +50,11 @@ export async function applySheet(
     await inTransaction(knex, async (trx) => {
       const now = deps.now();
       changes = await write(trx, now);
-      const shops = await listShops(trx, args.sellerId);
-      const r = await releaseWaitingOrders(deps, shops, trx);
-      released = { created: r.created, waiting: r.waiting, keys: r.createdKeys.slice(0, 100) };
+      if (args.sellerId !== null && (args.kind === 'skus' || args.kind === 'mappings')) {
+        const shops = await listShops(trx, args.sellerId);
+        const r = await releaseWaitingOrders(deps, shops, trx);
+        released = { created: r.created, waiting: r.waiting, keys: r.createdKeys.slice(0, 100) };
+      }
       if (args.dryRun) throw new DryRunRollback();
     });
   } catch (err) {
@@ -76,8 +78,14 @@ export async function applySheet(
 /**
  * Records a refused sheet in `upload_batches` and throws its SheetError (exit 2, nothing applied).
  */
-export async function rejectSheet(deps: PipelineDeps, args: { kind: UploadKind; sellerId: number; file: string; sha256: string; rows: number }, issues: SheetIssue[]): Promise<never> {
+export async function rejectSheet(deps: PipelineDeps, args: { kind: UploadKind; sellerId: number | null; file: string; sha256: string; rows: number }, issues: SheetIssue[]): Promise<never> {
   const sorted = [...issues].sort((a, b) => a.row - b.row);
   await recordUpload(deps.db.knex, { sellerId: args.sellerId, kind: args.kind, fileName: args.file, fileSha256: args.sha256, status: 'rejected', rowCount: args.rows, inserted: 0, updated: 0, unchanged: 0, releasedOrders: 0, errors: sorted }, deps.now());
   throw new SheetError(args.file, sorted);
+}
+
+/** The seller a per-seller sheet is for. @throws InputError when none was named. */
+export function requireSeller<S>(seller: S | null): S {
+  if (seller === null) throw new InputError('--seller is required for this sheet');
+  return seller;
 }

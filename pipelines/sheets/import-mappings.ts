@@ -8,6 +8,7 @@ import type { NameColumnKey } from '../../mappings/columns.js';
 import type { HeaderMap } from '../../mappings/header.js';
 import { NAME_COLUMNS, NAME_RULES, crossCheckNameRows, nameRowKey, toNameRow, type NameSheetRow } from '../../mappings/name-sheet.js';
 import type { PipelineDeps } from '../deps.js';
+import { requireSeller } from './apply.js';
 import { applySheet, rejectSheet, type ChangeCounts, type ImportSummary } from './apply.js';
 import { validateSheet } from './validate-sheet.js';
 
@@ -83,7 +84,8 @@ async function writeNames(trx: Knex.Transaction, sellerId: number, rows: NameShe
  *
  * @throws SheetError with every issue (exit 2; the upload is recorded as rejected).
  */
-export async function importNameSheet(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
+export async function importNameSheet(deps: PipelineDeps, sellerOrNull: Seller | null, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
+  const seller = requireSeller(sellerOrNull);
   const name = path.basename(file);
   const sheet = await validateSheet(file, name, NAME_COLUMNS, NAME_RULES, options.onRow);
   const rows = sheet.rows.map(toNameRow);

@@ -7,6 +7,7 @@ import { SKU_COLUMNS, SKU_RULES, crossCheckSkuRows, toSkuRow, type SkuSheetRow }
 import type { HeaderMap } from '../../mappings/header.js';
 import type { SkuColumnKey } from '../../mappings/columns.js';
 import type { PipelineDeps } from '../deps.js';
+import { requireSeller } from './apply.js';
 import { applySheet, rejectSheet, type ChangeCounts, type ImportSummary } from './apply.js';
 import { validateSheet } from './validate-sheet.js';
 
@@ -118,7 +119,8 @@ async function writeSkus(trx: Knex.Transaction, sellerId: number, rows: SkuSheet
  *
  * @throws SheetError with every issue (exit 2; the upload is recorded as rejected).
  */
-export async function importSkuSheet(deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
+export async function importSkuSheet(deps: PipelineDeps, sellerOrNull: Seller | null, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
+  const seller = requireSeller(sellerOrNull);
   const name = path.basename(file);
   const sheet = await validateSheet(file, name, SKU_COLUMNS, SKU_RULES, options.onRow);
   refuseNameSheet(name, sheet.header.unknown);
