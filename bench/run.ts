@@ -4,7 +4,9 @@
  */
 import { benchPull } from './pull.js';
 import { benchSheetRead } from './sheet-read.js';
+import { benchSheetImport } from './sheet-import.js';
 
 process.stdout.write(`mallbridge benchmarks (node ${process.version}, ${new Date().toISOString()})\n`);
 await benchSheetRead();
+await benchSheetImport();
 await benchPull();

@@ -1,18 +1,13 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse';
-import { insertSeller } from '../data/stores/sellers.js';
-import { loadConfig } from '../lib/config.js';
-import { silentLogger } from '../lib/logger.js';
-import type { PipelineDeps } from '../pipelines/deps.js';
-import { importSkuSheet } from '../pipelines/sheets/import-skus.js';
 import { bigSheetRow } from '../tests/fixtures/sheets/big-sheet.js';
-import { benchDatabase, benchTargets } from './databases.js';
-import { peakRssMb, report, timed } from './measure.js';
+import { benchTargets } from './databases.js';
+import { report } from './measure.js';
 
 const HEADER = ['SKU코드', '상품명', '옵션명', '판매자 정의 코드', '수량', '바코드'];
 
@@ -36,18 +31,10 @@ function writeCsv(file: string, rows: number): void {
   fs.writeFileSync(file, `\uFEFF${lines.join('\r\n')}\r\n`);
 }
 
-async function bareXlsxRead(file: string): Promise<number> {
-  let n = 0;
-  for await (const ws of new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit' })) {
-    for await (const r of ws) if (r) n++;
-  }
-  return n;
-}
-
-async function bareCsvRead(file: string): Promise<number> {
-  let n = 0;
-  for await (const r of createReadStream(file).pipe(parse({ bom: true, relax_column_count: true }))) if (r) n++;
-  return n;
+/** Runs one measurement in a child process (bench/child.ts) and returns what it printed. */
+function child(args: string[]): Record<string, number> {
+  const out = execFileSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.js'), ...args], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
 /**
@@ -63,26 +50,18 @@ export async function benchSheetImport(rows = 100_000): Promise<void> {
     const csv = path.join(dir, 'skus.csv');
     await writeXlsx(xlsx, rows);
     writeCsv(csv, rows);
-    const bare = { xlsx: (await timed(() => bareXlsxRead(xlsx))).ms, csv: (await timed(() => bareCsvRead(csv))).ms };
+    const bare = { xlsx: child(['bare-xlsx', xlsx]), csv: child(['bare-csv', csv]) };
     for (const target of benchTargets()) {
       for (const [kind, file] of [['xlsx', xlsx], ['csv', csv]] as const) {
-        const b = await benchDatabase(target);
-        try {
-          const key = crypto.randomBytes(32);
-          const deps: PipelineDeps = { config: loadConfig({}, os.tmpdir()), db: b.db, logger: silentLogger(), now: () => new Date(), secretKey: () => key };
-          const seller = await insertSeller(b.db.knex, 'bench', null);
-          const run = await timed(() => importSkuSheet(deps, seller, file, { dryRun: false }));
-          if (run.result.changes.skus!.inserted !== rows) throw new Error(`expected ${rows} SKUs, got ${JSON.stringify(run.result.changes)}`);
-          report(`skus import ${rows / 1000}k ${kind} → ${target}`, {
-            'rows/s': Math.round(rows / (run.ms / 1000)),
-            'ms': Math.round(run.ms),
-            [`bare ${kind === 'xlsx' ? 'exceljs' : 'csv-parse'} read ms`]: Math.round(bare[kind]),
-            'ratio': run.ms / bare[kind],
-            'peak RSS MB': Math.round(peakRssMb()),
-          });
-        } finally {
-          await b.drop();
-        }
+        const run = child(['import', file, target]);
+        if (run.inserted !== rows) throw new Error(`expected ${rows} SKUs inserted, got ${JSON.stringify(run)}`);
+        report(`skus import ${rows / 1000}k ${kind} → ${target}`, {
+          'rows/s': Math.round(rows / (run.ms! / 1000)),
+          ms: Math.round(run.ms!),
+          [`bare ${kind === 'xlsx' ? 'exceljs' : 'csv-parse'} read ms`]: Math.round(bare[kind].ms!),
+          ratio: run.ms! / bare[kind].ms!,
+          'peak RSS MB': Math.round(run.peakRssMb!),
+        });
       }
     }
   } finally {

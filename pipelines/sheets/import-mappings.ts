@@ -87,8 +87,8 @@ async function writeNames(trx: Knex.Transaction, sellerId: number, rows: NameShe
 export async function importNameSheet(deps: PipelineDeps, sellerOrNull: Seller | null, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
   const seller = requireSeller(sellerOrNull);
   const name = path.basename(file);
-  const sheet = await validateSheet(file, name, NAME_COLUMNS, NAME_RULES, options.onRow);
-  const rows = sheet.rows.map(toNameRow);
+  const sheet = await validateSheet(file, name, NAME_COLUMNS, NAME_RULES, toNameRow, options.onRow);
+  const rows = sheet.rows;
   const known = new Set((await findSkusByCode(deps.db.knex, seller.id, rows.map((r) => r.sku_code))).keys());
   const stored = await storedByMall(deps.db.knex, seller.id, rows);
   const issues = [...sheet.issues, ...crossCheckNameRows(rows, sheet.header), ...catalogIssues(rows, known, stored, sheet.header, seller.code)];

@@ -37,8 +37,8 @@ async function parcelOf(deps: PipelineDeps, r: ShipmentSheetRow): Promise<Fulfil
  */
 export async function importShipmentSheet(deps: PipelineDeps, _seller: unknown, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
   const name = path.basename(file);
-  const sheet = await validateSheet(file, name, SHIPMENT_COLUMNS, SHIPMENT_RULES, options.onRow);
-  const rows = sheet.rows.map(toShipmentRow);
+  const sheet = await validateSheet(file, name, SHIPMENT_COLUMNS, SHIPMENT_RULES, toShipmentRow, options.onRow);
+  const rows = sheet.rows;
   const label = (k: keyof ShipmentSheetRow) => sheet.header.label[k as never] ?? k;
   const issues: SheetIssue[] = [...sheet.issues];
   const taken = await findShipmentsByNumber(deps.db.knex, rows.map((r) => r.tracking_number));

@@ -122,9 +122,9 @@ async function writeSkus(trx: Knex.Transaction, sellerId: number, rows: SkuSheet
 export async function importSkuSheet(deps: PipelineDeps, sellerOrNull: Seller | null, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
   const seller = requireSeller(sellerOrNull);
   const name = path.basename(file);
-  const sheet = await validateSheet(file, name, SKU_COLUMNS, SKU_RULES, options.onRow);
+  const sheet = await validateSheet(file, name, SKU_COLUMNS, SKU_RULES, toSkuRow, options.onRow);
   refuseNameSheet(name, sheet.header.unknown);
-  const rows = sheet.rows.map(toSkuRow);
+  const rows = sheet.rows;
   const issues = [...sheet.issues, ...crossCheckSkuRows(rows, sheet.header)];
   const sellerCodes = rows.map((r) => r.seller_code).filter((c): c is string => c !== null);
   const stored = await findCodeComponents(deps.db.knex, seller.id, sellerCodes);

@@ -18,8 +18,8 @@ import { validateSheet } from './validate-sheet.js';
 export async function importStockSheet(deps: PipelineDeps, sellerOrNull: Seller | null, file: string, options: { dryRun: boolean; onRow?: (row: number) => void }): Promise<ImportSummary> {
   const seller = requireSeller(sellerOrNull);
   const name = path.basename(file);
-  const sheet = await validateSheet(file, name, STOCK_COLUMNS, STOCK_RULES, options.onRow);
-  const rows = sheet.rows.map(toStockRow);
+  const sheet = await validateSheet(file, name, STOCK_COLUMNS, STOCK_RULES, toStockRow, options.onRow);
+  const rows = sheet.rows;
   const known = await findSkusByCode(deps.db.knex, seller.id, rows.map((r) => r.sku_code));
   const issues: SheetIssue[] = [...sheet.issues, ...crossCheckStockRows(rows, sheet.header)];
   for (const r of rows) {

@@ -7,9 +7,10 @@ import { readSheet, type SheetRow } from '../../mappings/sheet-reader.js';
 import { isBlankRow, validateRow, type CellRule, type ParsedRow } from '../../mappings/sheet-rows.js';
 
 /** A sheet read and checked row by row, before any cross-row or database check. */
-export interface ValidatedSheet<K extends string> {
+export interface ValidatedSheet<K extends string, R> {
   header: HeaderMap<K>;
-  rows: ParsedRow<K>[];
+  /** The valid rows, already typed (invalid ones are in `issues`). */
+  rows: R[];
   issues: SheetIssue[];
   /** Data rows read (blank rows not counted). */
   rowCount: number;
@@ -48,20 +49,22 @@ export async function fileSha256(file: string): Promise<string> {
  * Streams a sheet, reads its header and validates every data row (design.md §4a). Row problems are
  * collected, not thrown, so every error of the sheet is reported at once.
  *
+ * @param toRow turns a valid row's values into the kind's typed row (kept instead of the raw values).
  * @param onRow called after each data row (progress display).
  * @throws SheetError for file-level problems (`invalid_file`), header problems (`no_header`,
  *   `missing_column`, `duplicate_column`) and a sheet without data rows (`no_data`).
  */
-export async function validateSheet<K extends string>(
+export async function validateSheet<K extends string, R>(
   file: string,
   displayName: string,
   specs: readonly ColumnSpec<K>[],
   rules: Record<K, CellRule>,
+  toRow: (parsed: ParsedRow<K>) => R,
   onRow?: (rowNumber: number) => void,
-): Promise<ValidatedSheet<K>> {
+): Promise<ValidatedSheet<K, R>> {
   checkReadable(file, displayName);
   let header: HeaderMap<K> | undefined;
-  const rows: ParsedRow<K>[] = [];
+  const rows: R[] = [];
   const issues: SheetIssue[] = [];
   let rowCount = 0;
   let first = true;
@@ -77,7 +80,7 @@ export async function validateSheet<K extends string>(
     rowCount++;
     const result = validateRow(sheetRow, header!, specs, rules);
     if (Array.isArray(result)) issues.push(...result);
-    else rows.push(result);
+    else rows.push(toRow(result));
     onRow?.(sheetRow.row);
   }
   if (first) {
