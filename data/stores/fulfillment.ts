@@ -1,4 +1,5 @@
 import { isMysql, type Conn } from '../db.js';
+import { bulkInsert } from './bulk-insert.js';
 import { chunks } from './chunks.js';
 import { fromDbTime, toDbTime } from '../../lib/time.js';
 import type { Recipient } from '../../connectors/shared/order-line.js';
@@ -297,5 +298,58 @@ export async function allocatedBySku(conn: Conn, skuIds: number[]): Promise<Map<
 export async function findFulfillmentOrdersByIds(conn: Conn, ids: number[]): Promise<FulfillmentOrder[]> {
   const out: FulfillmentOrder[] = [];
   for (const part of chunks([...new Set(ids)])) out.push(...((await conn('fulfillment_orders').whereIn('id', part).orderBy('id')) as Row[]).map(toOrder));
+  return out;
+}
+
+/** A parcel to create with its lines. */
+export interface NewFulfillmentOrder {
+  shopId: number;
+  mallOrderId: string;
+  mallPackageId: string;
+  recipient: Recipient;
+  orderedAt: Date | null;
+  lines: FulfillmentLineWrite[];
+}
+
+/**
+ * Creates many parcels at once (a page of a pull): inserted unless they exist (two workers, a
+ * rerun), their lines added (keyed, so adding them twice is harmless), and a `new` event recorded
+ * for each parcel that has none yet. Returns the ids by `mallOrderId/mallPackageId`.
+ */
+export async function createFulfillmentOrders(conn: Conn, shopId: number, orders: NewFulfillmentOrder[], now = new Date()): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (orders.length === 0) return out;
+  const t = toDbTime(now);
+  await bulkInsert(
+    conn,
+    'fulfillment_orders',
+    orders.map((o) => ({
+      shop_id: o.shopId,
+      mall_order_id: o.mallOrderId,
+      mall_package_id: o.mallPackageId,
+      status: 'new',
+      recipient_name: o.recipient.name.slice(0, 200),
+      recipient_phone: o.recipient.phone.slice(0, 64),
+      postal_code: o.recipient.postalCode.slice(0, 16),
+      address1: o.recipient.address1.slice(0, 500),
+      address2: o.recipient.address2.slice(0, 500),
+      country: o.recipient.country,
+      ordered_at: o.orderedAt ? toDbTime(o.orderedAt) : null,
+      created_at: t,
+      updated_at: t,
+    })),
+    ['shop_id', 'mall_order_id', 'mall_package_id'],
+  );
+  for (const part of chunks([...new Set(orders.map((o) => o.mallOrderId))])) {
+    const q = conn('fulfillment_orders').where('shop_id', shopId).whereIn('mall_order_id', part).select('id', 'mall_order_id', 'mall_package_id');
+    // A locking read on MySQL sees parcels another worker committed after our snapshot.
+    for (const r of (await (isMysql(conn) ? q.forUpdate() : q)) as Row[]) out.set(`${String(r.mall_order_id)}/${String(r.mall_package_id)}`, Number(r.id));
+  }
+  const lines = orders.flatMap((o) => o.lines.map((l) => ({ fulfillment_order_id: out.get(`${o.mallOrderId}/${o.mallPackageId}`)!, mall_order_line_id: l.mallOrderLineId, sku_id: l.skuId, quantity: l.quantity, unit_quantity: l.unitQuantity, created_at: t })));
+  await bulkInsert(conn, 'fulfillment_order_lines', lines, ['fulfillment_order_id', 'mall_order_line_id', 'sku_id']);
+  const ids = orders.map((o) => out.get(`${o.mallOrderId}/${o.mallPackageId}`)!);
+  const withEvents = new Set<number>();
+  for (const part of chunks(ids)) for (const r of (await conn('fulfillment_order_events').whereIn('fulfillment_order_id', part).distinct('fulfillment_order_id')) as Row[]) withEvents.add(Number(r.fulfillment_order_id));
+  await bulkInsert(conn, 'fulfillment_order_events', ids.filter((id) => !withEvents.has(id)).map((id) => ({ fulfillment_order_id: id, from_status: null, to_status: 'new', reason: null, created_at: t })));
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Conn } from '../db.js';
+import { bulkInsert } from './bulk-insert.js';
 import { chunks } from './chunks.js';
 import { toDbTime } from '../../lib/time.js';
 
@@ -15,21 +16,24 @@ export interface ListingWrite {
 /** Records listings; one already known keeps its row unless what it maps to changed. */
 export async function upsertListings(conn: Conn, listings: ListingWrite[], now = new Date()): Promise<void> {
   const t = toDbTime(now);
-  const unique = new Map(listings.map((l) => [`${l.shopId}\u0000${l.listingProductId}\u0000${l.listingOptionId}`, l]));
-  for (const part of chunks([...unique.values()], 200)) {
-    for (const l of part) {
-      const key = { shop_id: l.shopId, listing_product_id: l.listingProductId, listing_option_id: l.listingOptionId };
-      const row = (await conn('listings').where(key).first('id', 'sku_id', 'seller_code')) as { id: number; sku_id: number | null; seller_code: string | null } | undefined;
-      if (!row) {
-        await conn('listings')
-          .insert({ ...key, sku_id: l.skuId, seller_code: l.sellerCode, created_at: t, updated_at: t })
-          .onConflict(['shop_id', 'listing_product_id', 'listing_option_id'])
-          .ignore();
-      } else if ((row.sku_id === null ? null : Number(row.sku_id)) !== l.skuId || row.seller_code !== l.sellerCode) {
-        await conn('listings').where({ id: row.id }).update({ sku_id: l.skuId, seller_code: l.sellerCode, updated_at: t });
-      }
+  const key = (shopId: number, product: string, option: string) => `${shopId}\u0000${product}\u0000${option}`;
+  const unique = new Map(listings.map((l) => [key(l.shopId, l.listingProductId, l.listingOptionId), l]));
+  if (unique.size === 0) return;
+  const stored = new Map<string, { id: number; sku_id: number | null; seller_code: string | null }>();
+  for (const shopId of new Set(listings.map((l) => l.shopId))) {
+    const products = [...new Set([...unique.values()].filter((l) => l.shopId === shopId).map((l) => l.listingProductId))];
+    for (const part of chunks(products)) {
+      const rows = (await conn('listings').where('shop_id', shopId).whereIn('listing_product_id', part).select('id', 'listing_product_id', 'listing_option_id', 'sku_id', 'seller_code')) as Array<Record<string, unknown>>;
+      for (const r of rows) stored.set(key(shopId, String(r.listing_product_id), String(r.listing_option_id)), { id: Number(r.id), sku_id: r.sku_id === null ? null : Number(r.sku_id), seller_code: (r.seller_code as string | null) ?? null });
     }
   }
+  const inserts: Array<Record<string, unknown>> = [];
+  for (const [k, l] of unique) {
+    const row = stored.get(k);
+    if (!row) inserts.push({ shop_id: l.shopId, listing_product_id: l.listingProductId, listing_option_id: l.listingOptionId, sku_id: l.skuId, seller_code: l.sellerCode, created_at: t, updated_at: t });
+    else if (row.sku_id !== l.skuId || row.seller_code !== l.sellerCode) await conn('listings').where({ id: row.id }).update({ sku_id: l.skuId, seller_code: l.sellerCode, updated_at: t });
+  }
+  await bulkInsert(conn, 'listings', inserts, ['shop_id', 'listing_product_id', 'listing_option_id']);
 }
 
 /** A listing as stored. */

@@ -1,4 +1,5 @@
 import type { Conn } from '../db.js';
+import { bulkInsert } from './bulk-insert.js';
 import { chunks } from './chunks.js';
 import { fromDbTime, toDbTime } from '../../lib/time.js';
 import type { LineState, Recipient } from '../../connectors/shared/order-line.js';
@@ -134,12 +135,7 @@ export async function findLinesOfOrders(conn: Conn, shopId: number, mallOrderIds
  */
 export async function insertLines(conn: Conn, lines: LineWrite[], now = new Date()): Promise<void> {
   const t = toDbTime(now);
-  for (const part of chunks(lines, 100)) {
-    await conn('mall_order_lines')
-      .insert(part.map((l) => ({ ...toRow(l), first_seen_at: t, updated_at: t })))
-      .onConflict(['shop_id', 'mall_line_id'])
-      .ignore();
-  }
+  await bulkInsert(conn, 'mall_order_lines', lines.map((l) => ({ ...toRow(l), first_seen_at: t, updated_at: t })), ['shop_id', 'mall_line_id']);
 }
 
 /** Rewrites a line whose payload changed. */
@@ -147,9 +143,9 @@ export async function updateLine(conn: Conn, id: number, line: LineWrite, now = 
   await conn('mall_order_lines').where({ id }).update({ ...toRow(line), updated_at: toDbTime(now) });
 }
 
-/** Writes a new mapping outcome on a line. */
-export async function updateLineMapping(conn: Conn, id: number, mapping: MappingFields, now = new Date()): Promise<void> {
-  await conn('mall_order_lines').where({ id }).update({ ...mappingRow(mapping), updated_at: toDbTime(now) });
+/** Writes one mapping outcome on many lines (lines sharing a code share their outcome: few statements). */
+export async function updateLinesMapping(conn: Conn, ids: number[], mapping: MappingFields, now = new Date()): Promise<void> {
+  for (const part of chunks(ids)) await conn('mall_order_lines').whereIn('id', part).update({ ...mappingRow(mapping), updated_at: toDbTime(now) });
 }
 
 /**

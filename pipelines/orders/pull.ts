@@ -30,6 +30,8 @@ export interface PullSummary {
   failures: RecordFailure[];
   /** The cursor after the pull (an ISO instant). */
   cursor: string | null;
+  /** Where the time went, in ms: waiting for the marketplace, and loading (upsert, map, settle) in the database. */
+  timings: { extractMs: number; loadMs: number };
 }
 
 /** Options of one pull. */
@@ -70,12 +72,15 @@ export async function pullOrders(deps: PipelineDeps, shop: Shop, options: PullOp
     waitingOrders: 0,
     failures: [],
     cursor: cursor ?? null,
+    timings: { extractMs: 0, loadMs: 0 },
   };
+  const started = Date.now();
   const take = async (page: OrderLinePage, saveCursorAt?: Date): Promise<void> => {
     summary.pages++;
     summary.lines.seen += page.lines.length;
     summary.failures.push(...page.failures);
     for (const f of page.failures) log.error(`could not read ${f.recordId}: ${f.reason}`);
+    const loadStart = Date.now();
     await inTransaction(knex, async (trx) => {
       const now = deps.now();
       const { counts, changedOrderIds } = await loadLines(trx, shop.id, page.lines, now);
@@ -89,6 +94,7 @@ export async function pullOrders(deps: PipelineDeps, shop: Shop, options: PullOp
         cursor = next;
       }
     });
+    summary.timings.loadMs += Date.now() - loadStart;
   };
 
   const source = openShopConnector(deps, shop);
@@ -116,6 +122,7 @@ export async function pullOrders(deps: PipelineDeps, shop: Shop, options: PullOp
   addSettled(summary, released);
   summary.waitingOrders = released.waiting;
   summary.cursor = cursor ?? null;
+  summary.timings.extractMs = Date.now() - started - summary.timings.loadMs;
   log.info(
     `pulled ${summary.lines.seen} lines in ${summary.pages} pages (${summary.reread} open orders re-read): ${summary.lines.inserted} new, ${summary.lines.updated} changed; ` +
       `fulfillment orders ${summary.fulfillmentOrdersCreated} created, ${summary.fulfillmentOrdersCancelled} cancelled, ${summary.fulfillmentOrdersHeld} held, ${summary.fulfillmentOrdersUpdated} updated; ` +

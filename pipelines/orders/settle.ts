@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { findCodeComponents, findNameComponents, type Component } from '../../data/stores/catalog.js';
-import { createFulfillmentOrder, findFulfillmentOrders, linesInFulfillment, addFulfillmentLines, type FulfillmentLineWrite } from '../../data/stores/fulfillment.js';
-import { findLinesOfOrders, updateLineMapping, type MappingFields, type StoredLine } from '../../data/stores/order-lines.js';
+import { createFulfillmentOrders, findFulfillmentOrders, linesInFulfillment, addFulfillmentLines, type FulfillmentLineWrite, type NewFulfillmentOrder } from '../../data/stores/fulfillment.js';
+import { findLinesOfOrders, updateLinesMapping, type MappingFields, type StoredLine } from '../../data/stores/order-lines.js';
 import { upsertListings, type ListingWrite } from '../../data/stores/listings.js';
 import type { Shop } from '../../data/stores/shops.js';
 import { lineNameKey, resolveLine, type MappingLookups, type Resolution } from '../../mappings/resolver.js';
@@ -73,17 +73,20 @@ export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderI
 
   const resolutions = new Map<number, Resolution>();
   const listings: ListingWrite[] = [];
+  const remaps = new Map<string, { mapping: MappingFields; ids: number[] }>();
   for (const line of open) {
     const r = isShippable(line, shop) ? resolveLine({ mall: shop.mall, ...line }, lookups) : undefined;
     if (r) resolutions.set(line.id, r);
     const mapping = mappingOf(r);
     if (!sameMapping(mapping, line)) {
-      await updateLineMapping(trx, line.id, mapping, now);
+      const k = JSON.stringify(mapping);
+      remaps.set(k, { mapping, ids: [...(remaps.get(k)?.ids ?? []), line.id] });
       counts.remapped++;
     }
     const listing = listingOf(line, r);
     if (listing) listings.push(listing);
   }
+  for (const { mapping, ids: lineIds } of remaps.values()) await updateLinesMapping(trx, lineIds, mapping, now);
   await upsertListings(trx, listings, now);
 
   const changes = await applyMarketplaceChanges(trx, await findFulfillmentOrders(trx, shop.id, ids), lines, now);
@@ -94,6 +97,7 @@ export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderI
   const byOrder = new Map<string, StoredLine[]>();
   for (const l of lines) byOrder.set(l.mallOrderId, [...(byOrder.get(l.mallOrderId) ?? []), l]);
 
+  const toCreate: NewFulfillmentOrder[] = [];
   for (const [orderId, orderLines] of byOrder) {
     const shippable = orderLines.filter((l) => isShippable(l, shop));
     if (shippable.length === 0) continue;
@@ -114,17 +118,16 @@ export async function settleOrders(trx: Knex.Transaction, shop: Shop, mallOrderI
       const fo = existing.find((f) => f.mallOrderId === orderId && f.mallPackageId === packageId);
       if (!fo) {
         const first = packageLines[0]!;
-        const res = await createFulfillmentOrder(trx, { shopId: shop.id, mallOrderId: orderId, mallPackageId: packageId, recipient: first.recipient, orderedAt: first.orderedAt }, writes, now);
-        if (res.created) {
-          counts.created++;
-          counts.createdKeys.push(packageId ? `${orderId}/${packageId}` : orderId);
-        }
+        toCreate.push({ shopId: shop.id, mallOrderId: orderId, mallPackageId: packageId, recipient: first.recipient, orderedAt: first.orderedAt, lines: writes });
+        counts.created++;
+        counts.createdKeys.push(packageId ? `${orderId}/${packageId}` : orderId);
       } else if (fo.status === 'new') {
         // A line that reached a marketplace order after its parcel was created, before anything was sent.
         await addFulfillmentLines(trx, fo.id, writes, now);
       }
     }
   }
+  await createFulfillmentOrders(trx, shop.id, toCreate, now);
   return counts;
 }
 

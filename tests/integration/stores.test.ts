@@ -3,7 +3,7 @@ import { getCursor, saveCursor } from '../../data/stores/cursors.js';
 import { addFulfillmentLines, countFulfillmentByStatus, createFulfillmentOrder, findFulfillmentOrders, linesInFulfillment } from '../../data/stores/fulfillment.js';
 import { finishJobRun, startJobRun } from '../../data/stores/job-runs.js';
 import { upsertListings } from '../../data/stores/listings.js';
-import { countLinesByMapping, findLinesByMallLineId, findLinesOfOrders, findUnmappedLines, findWaitingOrders, insertLines, updateLineMapping, type LineWrite } from '../../data/stores/order-lines.js';
+import { countLinesByMapping, findLinesByMallLineId, findLinesOfOrders, findUnmappedLines, findWaitingOrders, insertLines, updateLinesMapping, type LineWrite } from '../../data/stores/order-lines.js';
 import { findSellerByCode, insertSeller } from '../../data/stores/sellers.js';
 import { findShopsByMallId, insertShop, listShops, recordShopHealth, updateShop } from '../../data/stores/shops.js';
 import { recordUpload } from '../../data/stores/uploads.js';
@@ -102,7 +102,7 @@ describe.each(dialects())('stores on %s', (dialect) => {
     expect((await findLinesOfOrders(k, shopId, ['O1'])).map((l) => l.mallLineId)).toEqual(['L1', 'L2']);
     expect(await findWaitingOrders(k, [shopId])).toEqual([{ shopId, mallOrderId: 'O1' }]);
     expect((await findUnmappedLines(k, [shopId])).map((l) => l.mallLineId)).toEqual(['L1']);
-    await updateLineMapping(k, byId.get('L1')!.id, { mappingStatus: 'mapped', mappingRule: 'seller_code', mappingRef: 'sku_codes:1', unmappedReason: null }, NOW);
+    await updateLinesMapping(k, [byId.get('L1')!.id], { mappingStatus: 'mapped', mappingRule: 'seller_code', mappingRef: 'sku_codes:1', unmappedReason: null }, NOW);
     expect(await countLinesByMapping(k, [shopId])).toEqual({ mapped: 2, unmapped: 0, ignored: 1 });
   });
 
