@@ -5,8 +5,12 @@ import { registerShops } from './shops.js';
 import { registerSheets } from './sheets.js';
 import { registerOrders } from './orders.js';
 import { registerRun } from './run.js';
+import { registerWorker } from './worker.js';
+import { registerJobs } from './jobs.js';
 import { registerSandbox } from './sandbox.js';
 import { registerDemo } from './demo.js';
+import { registerWarehouse } from './warehouse.js';
+import { registerReport } from './report.js';
 
 /** The `mallbridge` command line (design.md §8). */
 export function buildProgram(): Command {
@@ -21,7 +25,11 @@ export function buildProgram(): Command {
   registerSheets(program);
   registerOrders(program);
   registerRun(program);
+  registerWorker(program);
+  registerJobs(program);
   registerSandbox(program);
+  registerWarehouse(program);
+  registerReport(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -1,30 +1,92 @@
 import type { Shop } from '../data/stores/shops.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
 import type { PullSummary } from '../pipelines/orders/pull.js';
-import { kstDate, kstDayStart } from '../lib/time.js';
+
+/**
+ * The one job registry (design.md §7, style.md point 7): every job with its id, cron expression
+ * (Asia/Seoul), timeout, the shops it runs for and the pipeline it calls. Nothing else schedules
+ * work: `mallbridge worker` schedules these, `mallbridge run <job>` runs one now, both through
+ * jobs/runner.ts (lease per (job, shop), `job_runs` row, timeout).
+ */
+
+/** Every job id of design.md §7. */
+export const JOB_IDS = ['orders:pull', 'orders:confirm', 'orders:instruct', 'tracking:push', 'stock:sync', 'orders:sweep', 'reconcile', 'credentials:check'] as const;
+export type JobId = (typeof JOB_IDS)[number];
 
 /** Options a run may carry from the command line. */
 export interface JobOptions {
   since?: Date;
 }
 
-/** What one run of a job for one shop reports: counts for `job_runs`, and failed items (exit 1). */
-export interface JobResult {
-  counts: Record<string, unknown>;
-  failedItems: number;
+/** What the runner gives a run besides the pipeline deps. */
+export interface JobContext {
+  /**
+   * Aborted when the run times out, loses its lease or is interrupted: a pipeline that can stop
+   * between steps should check it (`signal.throwIfAborted()`); one that does not is abandoned
+   * (its lease is kept a while, then released).
+   */
+  signal: AbortSignal;
 }
 
-/** One scheduled job (design.md §7). Jobs only call pipelines (style.md point 7). */
-export interface JobDefinition {
-  id: string;
-  /** Cron expression, Asia/Seoul. */
-  schedule: string;
-  /** Longest a run may take, in ms. */
-  timeoutMs: number;
-  /** Shops the scheduler runs it for (an explicit `--shop` runs it for that shop regardless). */
-  eligible(shop: Shop): boolean;
-  run(deps: PipelineDeps, shop: Shop, options: JobOptions): Promise<JobResult>;
+/** What one run of a job for one shop reports. */
+export interface JobResult {
+  /** Stored as JSON in `job_runs.counts`, printed by `run` and `jobs status`. */
+  counts: Record<string, unknown>;
+  /** Items that failed (the run is `failed`, exit 1, the others went through). */
+  failedItems: number;
+  /** The sentence for `job_runs.error` when `failedItems` > 0 (default "N items failed"). */
+  error?: string;
+  /** Sentences a person must see (a licence key about to expire): logged as warnings, kept in the counts. */
+  warnings?: string[];
+  /** The pipeline recorded the shop's health itself (credentials:check): the runner leaves it alone. */
+  healthRecorded?: boolean;
 }
+
+/**
+ * The work of a job: calls one pipeline and turns its summary into a {@link JobResult}. `shop` is
+ * the shop of the run, or null for a job whose scope is `all` (one run covers every shop).
+ */
+export type JobRun = (deps: PipelineDeps, shop: Shop | null, options: JobOptions, ctx: JobContext) => Promise<JobResult>;
+
+/** Wraps the work of a per-shop job (its runs always have a shop). */
+function perShop(work: (deps: PipelineDeps, shop: Shop, options: JobOptions, ctx: JobContext) => Promise<JobResult>): JobRun {
+  return (deps, shop, options, ctx) => {
+    if (!shop) throw new Error('a per-shop job was run without a shop');
+    return work(deps, shop, options, ctx);
+  };
+}
+
+/** One scheduled job (design.md §7). */
+export interface JobDefinition {
+  id: JobId;
+  /** Cron expression (node-cron, 5 fields), read in Asia/Seoul. */
+  schedule: string;
+  /** Longest one run for one shop may take, in ms; then it is recorded `timed_out`. */
+  timeoutMs: number;
+  /** What it does, for `--help` and `jobs status`. */
+  does: string;
+  /** The pipeline it calls (module path), for people reading `jobs status`. */
+  pipeline: string;
+  /**
+   * The job talks to the marketplace: a run that gets through marks the shop healthy (and ends an
+   * authentication back-off); one refused for authentication marks it unhealthy.
+   */
+  callsMarketplace: boolean;
+  /** false: runs on schedule even while the shop backs off after authentication failures. */
+  backsOff: boolean;
+  /**
+   * `shop` (default): one run, lease and `job_runs` row per eligible shop. `all`: one run for
+   * every shop at once (the nightly report), leased as `<job>/all`, its `job_runs.shop_id` null.
+   */
+  scope?: 'shop' | 'all';
+  /** Shops the scheduler runs it for (an explicit `run --shop` runs it for that shop regardless). */
+  eligible(shop: Shop): boolean;
+  /** The work; null while its pipeline is being written (listed, never scheduled, `run` refuses it). */
+  run: JobRun | null;
+}
+
+/** A job whose pipeline exists. */
+export type AvailableJob = JobDefinition & { run: JobRun };
 
 function pullResult(s: PullSummary): JobResult {
   return {
@@ -44,36 +106,147 @@ function pullResult(s: PullSummary): JobResult {
   };
 }
 
-const DAY = 24 * 3600_000;
+/** The counts of an export run; its failed items make the run `failed` (exit 1). */
+function exportResult<T extends { failed: number }>(s: T, what: string): JobResult {
+  const { shopId: _id, shop: _label, ...counts } = s as T & { shopId?: number; shop?: string };
+  return { counts, failedItems: s.failed, ...(s.failed > 0 ? { error: `${s.failed} ${what}${s.failed === 1 ? '' : 's'} refused by the marketplace (see the report)` } : {}) };
+}
 
-/** Every job mallbridge runs; nothing else schedules work. */
-export const JOBS: JobDefinition[] = [
+const MIN = 60_000;
+
+/**
+ * Every job mallbridge runs, in the order of design.md §7. Pipelines are imported lazily so
+ * `mallbridge --help` stays fast.
+ */
+export const JOBS: readonly JobDefinition[] = [
   {
     id: 'orders:pull',
     schedule: '5 * * * *',
-    timeoutMs: 30 * 60_000,
+    timeoutMs: 30 * MIN,
+    does: 'extract, map and load orders (shops with auto order sync)',
+    pipeline: 'pipelines/orders/pull.ts',
+    callsMarketplace: true,
+    backsOff: true,
     eligible: (shop) => shop.autoOrderSync,
-    run: async (deps, shop, options) => {
+    run: perShop(async (deps, shop, options) => {
       const { pullOrders } = await import('../pipelines/orders/pull.js');
       return pullResult(await pullOrders(deps, shop, options));
-    },
+    }),
+  },
+  {
+    id: 'orders:confirm',
+    schedule: '15 * * * *',
+    timeoutMs: 20 * MIN,
+    does: 'confirm new orders at the marketplace (shops with auto confirm)',
+    pipeline: 'pipelines/exports/confirm.ts',
+    callsMarketplace: true,
+    backsOff: true,
+    eligible: (shop) => shop.autoOrderConfirm,
+    run: perShop(async (deps, shop) => {
+      const { confirmOrders } = await import('../pipelines/exports/confirm.js');
+      return exportResult(await confirmOrders(deps, shop), 'confirmation');
+    }),
+  },
+  {
+    id: 'orders:instruct',
+    schedule: '20 * * * *',
+    timeoutMs: 15 * MIN,
+    does: 'shipping instructions for mapped orders (shops with auto instruct)',
+    pipeline: 'pipelines/exports/instruct.ts',
+    callsMarketplace: false,
+    backsOff: false,
+    eligible: (shop) => shop.autoInstruct,
+    run: perShop(async (deps, shop) => {
+      const { instructOrders } = await import('../pipelines/exports/instruct.js');
+      const { shopId: _id, shop: _label, files, ...counts } = await instructOrders(deps, shop);
+      return { counts: { ...counts, files: files.join(', ') }, failedItems: 0 };
+    }),
+  },
+  {
+    id: 'tracking:push',
+    schedule: '*/30 * * * *',
+    timeoutMs: 25 * MIN,
+    does: 'send tracking numbers to the marketplace',
+    pipeline: 'pipelines/exports/tracking.ts',
+    callsMarketplace: true,
+    backsOff: true,
+    eligible: () => true,
+    run: perShop(async (deps, shop) => {
+      const { pushTracking } = await import('../pipelines/exports/tracking.js');
+      return exportResult(await pushTracking(deps, shop), 'tracking number');
+    }),
+  },
+  {
+    id: 'stock:sync',
+    schedule: '*/30 * * * *',
+    timeoutMs: 25 * MIN,
+    does: 'send stock levels (shops with auto stock sync)',
+    pipeline: 'pipelines/exports/stock-sync.ts',
+    callsMarketplace: true,
+    backsOff: true,
+    eligible: (shop) => shop.autoStockSync,
+    run: perShop(async (deps, shop) => {
+      const { syncStock } = await import('../pipelines/exports/stock-sync.js');
+      return exportResult(await syncStock(deps, shop), 'stock update');
+    }),
   },
   {
     id: 'orders:sweep',
     schedule: '30 0 * * *',
-    timeoutMs: 60 * 60_000,
+    timeoutMs: 60 * MIN,
+    does: 'read the previous KST day again (shops with auto order sync)',
+    pipeline: 'pipelines/orders/pull.ts',
+    callsMarketplace: true,
+    backsOff: true,
     eligible: (shop) => shop.autoOrderSync,
-    run: async (deps, shop, options) => {
+    run: perShop(async (deps, shop, options) => {
       // The previous KST day again, whole (design.md §6): late-indexed changes, missed windows.
       const { pullOrders } = await import('../pipelines/orders/pull.js');
-      const today = kstDayStart(kstDate(deps.now()));
-      const since = options.since ?? new Date(today.getTime() - DAY);
-      return pullResult(await pullOrders(deps, shop, { since, until: options.since ? deps.now() : today }));
+      const { sweepWindow } = await import('./sweep.js');
+      return pullResult(await pullOrders(deps, shop, await sweepWindow(deps, shop, options)));
+    }),
+  },
+  {
+    id: 'reconcile',
+    schedule: '0 1 * * *',
+    timeoutMs: 30 * MIN,
+    does: "write the previous day's reconciliation report",
+    pipeline: 'pipelines/reports/',
+    callsMarketplace: false,
+    backsOff: false,
+    scope: 'all',
+    eligible: () => true,
+    run: async (deps, _shop, _options, ctx) => {
+      // Yesterday (KST) for every shop, in one workbook plus CSVs (design.md §10).
+      const { writeNightlyReconcile } = await import('../pipelines/reports/reconcile.js');
+      const r = await writeNightlyReconcile(deps, { signal: ctx.signal });
+      const counts = { date: r.date, shops: r.shops.length, linesSeen: r.totals.lines.seen, unmapped: r.totals.lines.unmapped, onHold: r.totals.holds.onHold, files: r.files.join(', ') };
+      return r.addsUp ? { counts, failedItems: 0 } : { counts, failedItems: 1, error: `the report of ${r.date} does not add up; its check rows list the difference` };
     },
+  },
+  {
+    id: 'credentials:check',
+    schedule: '0 9 * * *',
+    timeoutMs: 5 * MIN,
+    does: 'test every shop; warn on Rakuten licence keys expiring within 14 days',
+    pipeline: 'pipelines/shop-test.ts',
+    callsMarketplace: true,
+    // It is the check that notices fixed credentials: never backed off.
+    backsOff: false,
+    eligible: () => true,
+    run: perShop(async (deps, shop) => {
+      const { checkCredentials } = await import('./credentials-check.js');
+      return checkCredentials(deps, shop);
+    }),
   },
 ];
 
 /** The job with this id, or undefined. */
 export function findJob(id: string): JobDefinition | undefined {
   return JOBS.find((j) => j.id === id);
+}
+
+/** True when the job's pipeline exists (it can be scheduled and run). */
+export function isAvailable(job: JobDefinition): job is AvailableJob {
+  return job.run !== null;
 }
