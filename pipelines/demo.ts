@@ -13,10 +13,23 @@ import { listUnmapped, type UnmappedLine } from './orders/unmapped.js';
 import { startSandboxes } from './sandboxes.js';
 import { importNameSheet } from './sheets/import-mappings.js';
 import { importSkuSheet } from './sheets/import-skus.js';
+import { importStockSheet } from './sheets/import-stock.js';
+import { issueInvoices } from './exports/invoices.js';
+import { writeUnmappedFile } from './orders/unmapped-file.js';
+import { reconcileReport } from './reports/reconcile.js';
+import { orderedSpan, shopTotals } from '../data/stores/shop-totals.js';
+import { kstDate } from '../lib/time.js';
+
+/** Every KST day from `first` to `last`, `YYYY-MM-DD`. */
+function kstDays(first: Date, last: Date): string[] {
+  const days: string[] = [];
+  for (let t = first.getTime(); kstDate(new Date(t)) <= kstDate(last); t += 24 * 3600_000) days.push(kstDate(new Date(t)));
+  return [...new Set(days)];
+}
 import type { ImportSummary } from './sheets/apply.js';
 import { addShop } from './shops.js';
 
-/** Per shop: what the pull brought in. */
+/** Per shop: what each step of the cycle did, and where its parcels ended up. */
 export interface DemoShopCounts {
   mall: string;
   shopId: number;
@@ -26,6 +39,14 @@ export interface DemoShopCounts {
   fulfillmentLines: number;
   waitingOrders: number;
   unmappedLines: number;
+  /** Marketplace calls that went through, per step. */
+  confirmed: number;
+  instructed: number;
+  invoices: number;
+  trackingSent: number;
+  stockPushed: number;
+  /** Fulfillment orders by status at the end. */
+  byStatus: Record<string, number>;
 }
 
 /** Everything the demo did, for the summary it prints. */
@@ -33,9 +54,15 @@ export interface DemoSummary {
   home: string;
   database: string;
   sheets: ImportSummary[];
-  runs: ShopRunResult[];
+  /** Every job run of the cycle, in order. */
+  runs: Array<ShopRunResult & { job: string }>;
   shops: DemoShopCounts[];
   unmapped: UnmappedLine[];
+  /** The unmapped list as a sheet the seller fills in and imports. */
+  unmappedFile: string;
+  /** The reconciliation reports (xlsx), one per KST day of the orders, and whether each adds up. */
+  reports: Array<{ date: string; file: string; linesSeen: number; addsUp: boolean }>;
+  instructionFiles: string[];
   seconds: number;
 }
 
@@ -50,11 +77,22 @@ export function samplesDir(): string {
 }
 
 /**
- * `mallbridge demo` (design.md §8): on a fresh embedded database under `$MALLBRIDGE_HOME/demo`
- * (remade every run; DATABASE_URL is not used), starts both sandbox malls, creates a seller and
- * one shop per mall with every automation on, imports the sample SKU sheet and name + option
- * sheet, pulls orders from both shops, and reports what became fulfillment orders and which
- * lines wait for a mapping, and why.
+ * The cycle after the first pull, in the order the schedule runs it (design.md §5–7). The second
+ * pull is the next hourly one: it reads the statuses the confirmations changed (Rakuten moves a
+ * confirmed order from 100 to 300, and only then may it ship).
+ */
+const CYCLE = ['orders:confirm', 'orders:pull', 'orders:instruct', 'invoices', 'tracking:push', 'stock:sync'] as const;
+
+/**
+ * `mallbridge demo` (design.md §8, issue 19): on a fresh embedded database under
+ * `$MALLBRIDGE_HOME/demo` (remade every run; DATABASE_URL is not used), starts both sandbox malls
+ * at their real rate limits, creates a seller and one shop per mall with every automation on,
+ * imports the sample SKU sheet, name + option sheet and warehouse stock counts (samples/), then
+ * runs the whole cycle through the job runner — pull → confirm → instruct → invoices → tracking →
+ * stock → reconcile — and reports what each step did, which lines wait for a mapping and why
+ * (written as a sheet to fill in), and where the report is.
+ *
+ * @throws whatever a step throws that is not a per-item failure (a sandbox that cannot start…).
  */
 export async function runDemo(base: Config, logger: Logger, progress: (line: string) => void): Promise<DemoSummary> {
   const started = Date.now();
@@ -79,32 +117,71 @@ export async function runDemo(base: Config, logger: Logger, progress: (line: str
     const sheets = [
       await importSkuSheet(deps, seller, path.join(samples, 'demo-skus.xlsx'), { dryRun: false }),
       await importNameSheet(deps, seller, path.join(samples, 'demo-name-mappings.xlsx'), { dryRun: false }),
+      await importStockSheet(deps, seller, path.join(samples, 'demo-stock.csv'), { dryRun: false }),
     ];
-    for (const s of sheets) progress(`Imported ${s.file}: ${Object.entries(s.changes).map(([k, c]) => `${c.inserted} ${k}`).join(', ')}`);
-    const job = findJob('orders:pull')!;
-    progress('Pulling orders from both shops (at the marketplaces\' real rate limits)…');
-    const runs = await runJobNow(deps, job, undefined, {});
+    for (const s of sheets) progress(`Imported ${path.basename(s.file)}: ${Object.entries(s.changes).map(([k, c]) => `${c.inserted + c.updated} ${k}`).join(', ')}`);
+
+    const runs: DemoSummary['runs'] = [];
+    const runJob = async (id: string) => {
+      const results = await runJobNow(deps, findJob(id)!, undefined, {});
+      runs.push(...results.map((r) => ({ job: id, ...r })));
+      return results;
+    };
+    progress("orders:pull — both shops, at the marketplaces' real rate limits…");
+    await runJob('orders:pull');
+    const invoices = new Map<number, number>();
+    const instructionFiles: string[] = [];
+    for (const step of CYCLE) {
+      progress(step === 'invoices' ? 'invoices issue — QSP tracking numbers for the instructed parcels…' : step === 'orders:pull' ? 'orders:pull again — the next hourly pull reads the confirmed statuses…' : `${step}…`);
+      if (step === 'invoices') {
+        for (const shop of [naverShop, rakutenShop]) invoices.set(shop.id, (await issueInvoices(deps, shop)).issued.length);
+        continue;
+      }
+      const results = await runJob(step);
+      if (step === 'orders:instruct') instructionFiles.push(...results.flatMap((r) => String(r.counts.files ?? '').split(', ').filter(Boolean)));
+    }
     const unmapped = await listUnmapped(deps, seller.code);
+    const unmappedFile = (await writeUnmappedFile(path.join(home, 'unmapped-to-fill-in.xlsx'), unmapped)).file;
+    // The report is per KST day of the order time: one for each day the sample orders fall on.
+    const span = await orderedSpan(db.knex, [naverShop.id, rakutenShop.id]);
+    const reports: DemoSummary['reports'] = [];
+    for (const date of span ? kstDays(span.first, span.last) : [kstDate(deps.now())]) {
+      progress(`reconcile — the report of ${date} (KST)…`);
+      const r = await reconcileReport(deps, { date });
+      reports.push({ date: r.date, file: r.files[0]!, linesSeen: r.totals.lines.seen, addsUp: r.addsUp });
+    }
+
+    // Summed over the job's runs (orders:pull runs twice; waiting orders are the latest pull's).
+    const done = (job: string, shopId: number, key: string) => runs.filter((r) => r.job === job && r.shopId === shopId).reduce((n, r) => n + Number(r.counts[key] ?? 0), 0);
+    const latest = (job: string, shopId: number, key: string) => Number(runs.filter((r) => r.job === job && r.shopId === shopId).at(-1)?.counts[key] ?? 0);
     const shops: DemoShopCounts[] = [];
     for (const shop of [naverShop, rakutenShop]) {
-      const k = db.knex;
-      const orders = (await k('mall_order_lines').where('shop_id', shop.id).countDistinct({ n: 'mall_order_id' }).first()) as { n: number };
-      const lines = (await k('mall_order_lines').where('shop_id', shop.id).count({ n: '*' }).first()) as { n: number };
-      const fos = (await k('fulfillment_orders').where('shop_id', shop.id).count({ n: '*' }).first()) as { n: number };
-      const fol = (await k('fulfillment_order_lines as l').join('fulfillment_orders as f', 'f.id', 'l.fulfillment_order_id').where('f.shop_id', shop.id).count({ n: '*' }).first()) as { n: number };
-      const run = runs.find((r) => r.shopId === shop.id);
+      const c = await shopTotals(db.knex, shop.id);
       shops.push({
         mall: shop.mall,
         shopId: shop.id,
-        ordersSeen: Number(orders.n),
-        linesSeen: Number(lines.n),
-        fulfillmentOrders: Number(fos.n),
-        fulfillmentLines: Number(fol.n),
-        waitingOrders: Number(run?.counts.waitingOrders ?? 0),
+        ...c,
+        waitingOrders: latest('orders:pull', shop.id, 'waitingOrders'),
         unmappedLines: unmapped.filter((u) => u.shopId === shop.id).length,
+        confirmed: done('orders:confirm', shop.id, 'done'),
+        instructed: done('orders:instruct', shop.id, 'orders'),
+        invoices: invoices.get(shop.id) ?? 0,
+        trackingSent: done('tracking:push', shop.id, 'done'),
+        stockPushed: done('stock:sync', shop.id, 'done'),
       });
     }
-    return { home, database: config.sqlitePath, sheets, runs, shops, unmapped, seconds: (Date.now() - started) / 1000 };
+    return {
+      home,
+      database: config.sqlitePath,
+      sheets,
+      runs,
+      shops,
+      unmapped,
+      unmappedFile,
+      reports,
+      instructionFiles,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     await sandboxes.close();
     await closeDatabase(db);

@@ -3,6 +3,7 @@
  * headers, a note column mallbridge ignores, codes typed as text. Regenerate with
  * `npm run build && node dist/samples/build.js`.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
@@ -36,6 +37,12 @@ export const SAMPLE_NAME_ROWS: Array<[string, string, string, string, number]> =
   ['rakuten', '【送料無料】ふわふわ タオルハンカチ 綿100%', 'カラー:ブルー\nサイズ:25cm', 'HANKY-BLU', 1],
 ];
 
+/** The warehouse's stock counts (CSV as a WMS exports it): sku_code, on_hand. */
+export const SAMPLE_STOCK_ROWS: Array<[string, number]> = [
+  ['TS-BLK-M', 40], ['TS-BLK-L', 25], ['TS-WHT-M', 0], ['MUG-01', 120], ['SOCK-GRY', 300], ['GIFT-BOX', 15],
+  ['TEA-GREEN', 80], ['CAP-BLK-M', 12], ['CAP-RED-M', 3], ['TOWEL-01', 60], ['TOWEL-02', 20], ['HANKY-PNK', 50], ['HANKY-BLU', 0],
+];
+
 async function write(file: string, headers: string[], rows: Array<Array<string | number>>, widths: number[]): Promise<void> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Sheet1');
@@ -49,16 +56,18 @@ async function write(file: string, headers: string[], rows: Array<Array<string |
   await wb.xlsx.writeFile(file);
 }
 
-/** Writes both sample sheets into `dir`. */
-export async function writeSamples(dir = SAMPLES_DIR): Promise<{ skus: string; names: string }> {
+/** Writes the sample sheets into `dir`. */
+export async function writeSamples(dir = SAMPLES_DIR): Promise<{ skus: string; names: string; stock: string }> {
   const skus = path.join(dir, 'demo-skus.xlsx');
   const names = path.join(dir, 'demo-name-mappings.xlsx');
+  const stock = path.join(dir, 'demo-stock.csv');
+  fs.writeFileSync(stock, ['sku_code,on_hand', ...SAMPLE_STOCK_ROWS.map(([c, n]) => `${c},${n}`)].join('\r\n') + '\r\n');
   await write(skus, ['SKU코드', '상품명', '옵션명', '판매자 정의 코드', '수량', '바코드', '비고'], SAMPLE_SKU_ROWS, [14, 32, 14, 20, 8, 16, 28]);
   await write(names, ['쇼핑몰', '상품명', '옵션값', 'SKU코드', '수량'], SAMPLE_NAME_ROWS, [10, 44, 24, 14, 8]);
-  return { skus, names };
+  return { skus, names, stock };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const out = await writeSamples();
-  process.stdout.write(`wrote ${out.skus}\nwrote ${out.names}\n`);
+  process.stdout.write(`wrote ${out.skus}\nwrote ${out.names}\nwrote ${out.stock}\n`);
 }

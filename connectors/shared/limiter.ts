@@ -43,6 +43,8 @@ export const REDIS_JOB_EXPIRY_MS = 35_000;
 /** Limiters not closed yet, so a process can close every one before it exits ({@link closeAllLimiters}). */
 const open = new Set<Bottleneck>();
 const closed = new WeakSet<Bottleneck>();
+/** Per-process limiters by id and spacing (see createLimiter); they hold no handle while idle. */
+const local = new Map<string, Bottleneck>();
 
 /** The limiter could not reach Redis in time; `code` names it in the connector's error sentence. */
 export class LimiterUnavailableError extends Error {
@@ -69,9 +71,16 @@ export function createLimiter(opts: LimiterOptions): Bottleneck {
   const minTime = opts.ratePerSec > 0 ? Math.ceil(1000 / opts.ratePerSec) : 0;
   const id = `mallbridge:${opts.id}`;
   if (!opts.redisUrl) {
-    const local = new Bottleneck({ id, maxConcurrent: 1, minTime });
-    open.add(local);
-    return local;
+    // One limiter per shop and process, shared by every run: a run that starts right after
+    // another (pull, then confirm) keeps the spacing instead of opening with a request that
+    // would make the marketplace answer 429.
+    const key = `${id}@${minTime}`;
+    const cached = local.get(key);
+    if (cached && !closed.has(cached)) return cached;
+    const limiter = new Bottleneck({ id, maxConcurrent: 1, minTime });
+    local.set(key, limiter);
+    open.add(limiter);
+    return limiter;
   }
   const limiter = new Bottleneck({
     id,
@@ -113,7 +122,8 @@ export function createLimiter(opts: LimiterOptions): Bottleneck {
 
 /** Releases a limiter (and its Redis connections) so the process can exit. Closing twice is harmless. */
 export async function closeLimiter(limiter: Bottleneck): Promise<void> {
-  if (closed.has(limiter)) return;
+  // A per-process limiter stays for the shop's next run (closeAllLimiters ends it).
+  if (closed.has(limiter) || [...local.values()].includes(limiter)) return;
   closed.add(limiter);
   open.delete(limiter);
   await limiter.disconnect(false);
@@ -128,6 +138,7 @@ export async function closeLimiter(limiter: Bottleneck): Promise<void> {
  */
 export async function closeAllLimiters(): Promise<number> {
   const all = [...open];
+  local.clear();
   await Promise.all(all.map((l) => closeLimiter(l).catch(() => undefined)));
   return all.length;
 }
