@@ -27,10 +27,6 @@ function leaseText(r: JobShopStatus): string {
 export function statusText(s: JobsStatus): string {
   const rows: string[][] = [];
   for (const job of s.jobs) {
-    if (!job.available) {
-      rows.push([job.id, '(not available yet: pipeline being written)', '', job.schedule, '', '']);
-      continue;
-    }
     if (job.shops.length === 0) rows.push([job.id, '(no eligible shop)', '', job.schedule, '', '']);
     for (const r of job.shops) {
       const due = r.backoffUntil ? `backoff → ${short(r.backoffUntil)}` : r.eligible ? short(r.nextDue) : 'not eligible';

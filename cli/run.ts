@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { closeAllLimiters } from '../connectors/shared/limiter.js';
 import { durationText, kstText } from '../jobs/kst.js';
-import { findJob, isAvailable, JOBS } from '../jobs/registry.js';
+import { findJob, JOBS } from '../jobs/registry.js';
 import { JobRunner, runJobNow, type ShopRunResult } from '../jobs/runner.js';
 import { InputError } from '../lib/errors.js';
 import { kstDayStart, parseOffsetTime } from '../lib/time.js';
@@ -60,7 +60,7 @@ export function resultRows(results: ShopRunResult[]): Array<[string, string, str
 export function registerRun(program: Command): void {
   program
     .command('run <job>')
-    .description(`run a job now (${JOBS.filter(isAvailable).map((j) => j.id).join(', ')})`)
+    .description(`run a job now (${JOBS.map((j) => j.id).join(', ')})`)
     .option('--shop <shop>', 'only this shop (id, marketplace id, or naver:ID / rakuten:ID); runs even while the shop backs off')
     .option('--since <time>', 'read from this time instead of the cursor (ISO 8601 with offset, or YYYY-MM-DD = 00:00 KST)')
     .option('--no-wait', 'when another worker is running the job for a shop, skip it (recorded as skipped) instead of waiting')
@@ -69,7 +69,6 @@ export function registerRun(program: Command): void {
       action(async (app, jobId: string, opts: { shop?: string; since?: string; wait: boolean }) => {
         const job = findJob(jobId);
         if (!job) throw new InputError(`unknown job ${jobId}; jobs: ${JOBS.map((j) => j.id).join(', ')}`);
-        if (!isAvailable(job)) throw new InputError(`${job.id} is not available yet: its pipeline (${job.pipeline}) is still being written; available: ${JOBS.filter(isAvailable).map((j) => j.id).join(', ')}`);
         const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
         const deps = await app.deps();
         const shops = opts.shop ? [await resolveShop(deps.db.knex, opts.shop)] : undefined;

@@ -3,7 +3,7 @@ import { closeAllLimiters } from '../connectors/shared/limiter.js';
 import { createCronScheduler, isCronExpression } from '../jobs/cron.js';
 import { durationText, kstText } from '../jobs/kst.js';
 import { DEFAULT_LEASE_TIMING, leaseTimingFor } from '../jobs/lease.js';
-import { findJob, isAvailable } from '../jobs/registry.js';
+import { findJob } from '../jobs/registry.js';
 import { JobRunner, type ShopRunResult } from '../jobs/runner.js';
 import { Worker } from '../jobs/worker.js';
 import { action } from './command.js';
@@ -23,7 +23,7 @@ function scheduleOverride(value: string, previous: Record<string, string> = {}):
   const id = value.slice(0, i).trim();
   const expr = value.slice(i + 1).trim();
   const job = i > 0 ? findJob(id) : undefined;
-  if (!job || !isAvailable(job)) throw new InvalidArgumentError(`takes <job>=<cron> for an available job, not "${value}"`);
+  if (!job) throw new InvalidArgumentError(`takes <job>=<cron> for a known job, not "${value}"`);
   if (!isCronExpression(expr)) throw new InvalidArgumentError(`"${expr}" is not a cron expression`);
   return { ...previous, [id]: expr };
 }
@@ -66,9 +66,9 @@ export function registerWorker(program: Command): void {
           process.once('SIGTERM', () => resolve('SIGTERM'));
           process.once('SIGINT', () => resolve('SIGINT'));
         });
-        const { scheduled, notAvailable } = worker.start();
-        log.info(`worker ${runner.owner} started: ${scheduled.map((s) => `${s.id} (${s.schedule})`).join(', ')}${notAvailable.length ? `; not available yet: ${notAvailable.join(', ')}` : ''}`);
-        process.stderr.write(`mallbridge worker ${runner.owner}: running ${scheduled.map((s) => s.id).join(', ')} on schedule (Asia/Seoul)${notAvailable.length ? `; not available yet: ${notAvailable.join(', ')}` : ''}. SIGTERM or Ctrl-C stops it.\n`);
+        const { scheduled } = worker.start();
+        log.info(`worker ${runner.owner} started: ${scheduled.map((s) => `${s.id} (${s.schedule})`).join(', ')}`);
+        process.stderr.write(`mallbridge worker ${runner.owner}: running ${scheduled.map((s) => s.id).join(', ')} on schedule (Asia/Seoul). SIGTERM or Ctrl-C stops it.\n`);
 
         const got = await signal;
         const busy = runner.busy().filter((b) => b.runId !== null).length;

@@ -81,12 +81,9 @@ export interface JobDefinition {
   scope?: 'shop' | 'all';
   /** Shops the scheduler runs it for (an explicit `run --shop` runs it for that shop regardless). */
   eligible(shop: Shop): boolean;
-  /** The work; null while its pipeline is being written (listed, never scheduled, `run` refuses it). */
-  run: JobRun | null;
+  /** The work: calls the job's pipeline. */
+  run: JobRun;
 }
-
-/** A job whose pipeline exists. */
-export type AvailableJob = JobDefinition & { run: JobRun };
 
 function pullResult(s: PullSummary): JobResult {
   return {
@@ -106,10 +103,20 @@ function pullResult(s: PullSummary): JobResult {
   };
 }
 
-/** The counts of an export run; its failed items make the run `failed` (exit 1). */
-function exportResult<T extends { failed: number }>(s: T, what: string): JobResult {
+/**
+ * The counts of an export run. Items refused for good, refused for now (retried after a pause) or
+ * left without an answer (read back from the marketplace on the next run) make the run `failed`
+ * (exit 1): none of them has reached the marketplace yet.
+ */
+function exportResult<T extends { failed: number; retrying: number; unknown: number }>(s: T, what: string): JobResult {
   const { shopId: _id, shop: _label, ...counts } = s as T & { shopId?: number; shop?: string };
-  return { counts, failedItems: s.failed, ...(s.failed > 0 ? { error: `${s.failed} ${what}${s.failed === 1 ? '' : 's'} refused by the marketplace (see the report)` } : {}) };
+  const parts = [
+    s.failed > 0 ? `${s.failed} refused by the marketplace (see the report)` : '',
+    s.retrying > 0 ? `${s.retrying} refused for now, retried after a pause` : '',
+    s.unknown > 0 ? `${s.unknown} without an answer, read back from the marketplace on the next run` : '',
+  ].filter(Boolean);
+  const open = s.failed + s.retrying + s.unknown;
+  return { counts, failedItems: open, ...(open > 0 ? { error: `${what}: ${parts.join('; ')}` } : {}) };
 }
 
 const MIN = 60_000;
@@ -144,7 +151,7 @@ export const JOBS: readonly JobDefinition[] = [
     eligible: (shop) => shop.autoOrderConfirm,
     run: perShop(async (deps, shop) => {
       const { confirmOrders } = await import('../pipelines/exports/confirm.js');
-      return exportResult(await confirmOrders(deps, shop), 'confirmation');
+      return exportResult(await confirmOrders(deps, shop), 'confirmations');
     }),
   },
   {
@@ -173,7 +180,7 @@ export const JOBS: readonly JobDefinition[] = [
     eligible: () => true,
     run: perShop(async (deps, shop) => {
       const { pushTracking } = await import('../pipelines/exports/tracking.js');
-      return exportResult(await pushTracking(deps, shop), 'tracking number');
+      return exportResult(await pushTracking(deps, shop), 'tracking numbers');
     }),
   },
   {
@@ -187,7 +194,7 @@ export const JOBS: readonly JobDefinition[] = [
     eligible: (shop) => shop.autoStockSync,
     run: perShop(async (deps, shop) => {
       const { syncStock } = await import('../pipelines/exports/stock-sync.js');
-      return exportResult(await syncStock(deps, shop), 'stock update');
+      return exportResult(await syncStock(deps, shop), 'stock updates');
     }),
   },
   {
@@ -244,9 +251,4 @@ export const JOBS: readonly JobDefinition[] = [
 /** The job with this id, or undefined. */
 export function findJob(id: string): JobDefinition | undefined {
   return JOBS.find((j) => j.id === id);
-}
-
-/** True when the job's pipeline exists (it can be scheduled and run). */
-export function isAvailable(job: JobDefinition): job is AvailableJob {
-  return job.run !== null;
 }

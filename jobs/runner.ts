@@ -8,7 +8,7 @@ import { authBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './health.js';
 import { durationText, kstText } from './kst.js';
 import { acquireLeaseBefore, databaseClock, DEFAULT_LEASE_TIMING, leaseName, tryAcquireLease, type AcquireResult, type HeldLease, type LeaseContext, type LeaseTiming } from './lease.js';
 import { isDeadLocalOwner } from './owner.js';
-import { isAvailable, type AvailableJob, type JobDefinition, type JobOptions, type JobResult } from './registry.js';
+import type { JobDefinition, JobOptions, JobResult } from './registry.js';
 
 /** The outcome of one job for one shop. */
 export interface ShopRunResult {
@@ -132,14 +132,14 @@ export class JobRunner {
    * Runs `job` for `shop` once, as `request` says, and records it. Never throws for what the
    * job meets (failures, timeouts, a held lease are results), except:
    *
-   * @throws InputError when the job's pipeline does not exist yet.
+   * @throws InputError when `shop` does not fit the job's scope (a per-shop job without a shop,
+   *   an all-shops job with one).
    * @throws MallbridgeError with exit code 2 (a stored credential that cannot be decrypted…),
    *   after recording the run as failed.
    */
   async run(job: JobDefinition, shop: Shop | null, request: RunRequest): Promise<ShopRunResult> {
     const shopId = shop?.id ?? null;
     if ((job.scope === 'all') !== (shop === null)) throw new InputError(job.scope === 'all' ? `${job.id} covers every shop at once; it is not run per shop` : `${job.id} runs per shop`);
-    if (!isAvailable(job)) throw new InputError(`${job.id} is not available yet: its pipeline (${job.pipeline}) is still being written`);
     const name = leaseName(job.id, shopId);
     const label = targetLabel(shop);
     const started = Date.now();
@@ -212,7 +212,7 @@ export class JobRunner {
   }
 
   /** The run proper, lease held: returns its result, and whether its work was abandoned still busy. */
-  private async execute(job: AvailableJob, shop: Shop | null, request: RunRequest, slot: ActiveRun, lease: HeldLease, started: number, previousOwner: string | null): Promise<{ result: ShopRunResult; abandoned: boolean }> {
+  private async execute(job: JobDefinition, shop: Shop | null, request: RunRequest, slot: ActiveRun, lease: HeldLease, started: number, previousOwner: string | null): Promise<{ result: ShopRunResult; abandoned: boolean }> {
     const shopId = shop?.id ?? null;
     const knex = this.deps.db.knex;
     const label = targetLabel(shop);
@@ -340,10 +340,12 @@ export class JobRunner {
  * "interrupted by SIGINT") and releases its lease before the process exits (130 / 143).
  * Shops backing off after authentication failures are skipped unless named.
  *
- * @throws InputError for a job whose pipeline does not exist yet; exit-2 errors of a run.
+ * A job whose scope is `all` (`reconcile`) runs once for every shop together (one row) and takes
+ * no shops.
+ *
+ * @throws InputError when shops are given for an all-shops job; exit-2 errors of a run.
  */
 export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: Shop[] | undefined, options: JobOptions, settings: RunnerSettings & { wait?: boolean; onWait?: RunRequest['onWait']; runner?: JobRunner } = {}): Promise<ShopRunResult[]> {
-  if (!isAvailable(job)) throw new InputError(`${job.id} is not available yet: its pipeline (${job.pipeline}) is still being written`);
   const runner = settings.runner ?? new JobRunner(deps, settings);
   if (job.scope === 'all' && shops !== undefined) throw new InputError(`${job.id} covers every shop at once; it takes no --shop${job.id === 'reconcile' ? ' (for one shop: mallbridge report reconcile --shop S)' : ''}`);
   const targets: Array<Shop | null> = job.scope === 'all' ? [null] : (shops ?? (await listShops(deps.db.knex)).filter((s) => job.eligible(s)));

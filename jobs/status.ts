@@ -6,7 +6,7 @@ import { nextDue } from './cron.js';
 import { licenceWarningOf } from './credentials-check.js';
 import { authBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './health.js';
 import { kstIso } from './kst.js';
-import { isAvailable, JOBS, type JobDefinition } from './registry.js';
+import { JOBS, type JobDefinition } from './registry.js';
 import { leaseName } from './lease.js';
 
 /** A run as `jobs status` shows it (times in KST, ISO 8601). */
@@ -36,7 +36,7 @@ export interface JobShopStatus {
   consecutiveFailures: number;
   /** The lease row, if any: holder and expiry (`expired`: lapsed, not yet taken over). */
   lease: { owner: string; acquiredAt: string; expiresAt: string; expired: boolean } | null;
-  /** The next scheduled time for this shop (null when not eligible or the job is not available). */
+  /** The next scheduled time for this shop (null when not eligible). */
   nextDue: string | null;
   /** Scheduled runs pause until then after authentication failures. */
   backoffUntil: string | null;
@@ -49,8 +49,6 @@ export interface JobStatus {
   timezone: 'Asia/Seoul';
   timeoutMs: number;
   does: string;
-  /** false: its pipeline is still being written; never scheduled. */
-  available: boolean;
   nextDue: string | null;
   shops: JobShopStatus[];
 }
@@ -125,41 +123,38 @@ export async function jobsStatus(conn: Conn, now: Date, options: { jobs?: readon
 
   const out: JobStatus[] = [];
   for (const job of jobs) {
-    const available = isAvailable(job);
-    const due = available ? nextDue(job.schedule, now) : null;
+    const due = nextDue(job.schedule, now);
     const rows: JobShopStatus[] = [];
-    if (available) {
-      for (const shop of job.scope === 'all' ? [null] : shops) {
-        const shopId = shop?.id ?? null;
-        const label = shop ? shopLabel(shop) : 'all shops';
-        const eligible = shop ? job.eligible(shop) : true;
-        const runs = await recentJobRuns(conn, job.id, shopId, HISTORY);
-        if (!eligible && runs.length === 0) continue;
-        const skip = (await recentJobRuns(conn, job.id, shopId, 1, true))[0];
-        const last = runs[0];
-        let consecutiveFailures = 0;
-        for (const r of runs) {
-          if (r.status === 'running') continue;
-          if (r.status === 'succeeded') break;
-          consecutiveFailures++;
-        }
-        const lease = leases.get(leaseName(job.id, shopId));
-        const b = shop && job.backsOff ? authBackoff(shop, now, options.backoff ?? DEFAULT_BACKOFF) : null;
-        if (lease && lease.expiresAt.getTime() < now.getTime()) warnings.push(`${job.id} ${label}: the lease of ${lease.owner} expired at ${kstIso(lease.expiresAt)} without being released (that worker stopped); the next run takes it over`);
-        rows.push({
-          shopId,
-          shop: label,
-          eligible,
-          lastRun: last ? view(last) : null,
-          lastSkip: skip && skip.status === 'skipped' && (!last || skip.startedAt.getTime() >= last.startedAt.getTime()) ? { at: kstIso(skip.startedAt)!, reason: skip.error } : null,
-          consecutiveFailures,
-          lease: lease ? { owner: lease.owner, acquiredAt: kstIso(lease.acquiredAt)!, expiresAt: kstIso(lease.expiresAt)!, expired: lease.expiresAt.getTime() < now.getTime() } : null,
-          nextDue: eligible && due ? kstIso(due) : null,
-          backoffUntil: b ? kstIso(b.until) : null,
-        });
+    for (const shop of job.scope === 'all' ? [null] : shops) {
+      const shopId = shop?.id ?? null;
+      const label = shop ? shopLabel(shop) : 'all shops';
+      const eligible = shop ? job.eligible(shop) : true;
+      const runs = await recentJobRuns(conn, job.id, shopId, HISTORY);
+      if (!eligible && runs.length === 0) continue;
+      const skip = (await recentJobRuns(conn, job.id, shopId, 1, true))[0];
+      const last = runs[0];
+      let consecutiveFailures = 0;
+      for (const r of runs) {
+        if (r.status === 'running') continue;
+        if (r.status === 'succeeded') break;
+        consecutiveFailures++;
       }
+      const lease = leases.get(leaseName(job.id, shopId));
+      const b = shop && job.backsOff ? authBackoff(shop, now, options.backoff ?? DEFAULT_BACKOFF) : null;
+      if (lease && lease.expiresAt.getTime() < now.getTime()) warnings.push(`${job.id} ${label}: the lease of ${lease.owner} expired at ${kstIso(lease.expiresAt)} without being released (that worker stopped); the next run takes it over`);
+      rows.push({
+        shopId,
+        shop: label,
+        eligible,
+        lastRun: last ? view(last) : null,
+        lastSkip: skip && skip.status === 'skipped' && (!last || skip.startedAt.getTime() >= last.startedAt.getTime()) ? { at: kstIso(skip.startedAt)!, reason: skip.error } : null,
+        consecutiveFailures,
+        lease: lease ? { owner: lease.owner, acquiredAt: kstIso(lease.acquiredAt)!, expiresAt: kstIso(lease.expiresAt)!, expired: lease.expiresAt.getTime() < now.getTime() } : null,
+        nextDue: eligible && due ? kstIso(due) : null,
+        backoffUntil: b ? kstIso(b.until) : null,
+      });
     }
-    out.push({ id: job.id, schedule: job.schedule, timezone: 'Asia/Seoul', timeoutMs: job.timeoutMs, does: job.does, available, nextDue: kstIso(due), shops: rows });
+    out.push({ id: job.id, schedule: job.schedule, timezone: 'Asia/Seoul', timeoutMs: job.timeoutMs, does: job.does, nextDue: kstIso(due), shops: rows });
   }
   return { now: kstIso(now)!, jobs: out, shops: health, warnings };
 }

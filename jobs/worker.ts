@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PipelineDeps } from '../pipelines/deps.js';
 import type { CronScheduler } from './cron.js';
 import { kstText } from './kst.js';
-import { isAvailable, JOBS, type AvailableJob, type JobDefinition } from './registry.js';
+import { JOBS, type JobDefinition } from './registry.js';
 import type { JobRunner, ShopRunResult } from './runner.js';
 
 /** What a worker is built from. */
@@ -12,7 +12,7 @@ export interface WorkerParts {
   deps: PipelineDeps;
   runner: JobRunner;
   scheduler: CronScheduler;
-  /** Default: every job of the registry (those whose pipeline exists are scheduled). */
+  /** Default: every job of the registry. */
   jobs?: readonly JobDefinition[];
   /** Cron expressions replacing the registry's, by job id (drills and tests only; see `mallbridge worker --help`). */
   scheduleOverrides?: Partial<Record<string, string>>;
@@ -31,10 +31,10 @@ export interface WorkerStopped {
 }
 
 /**
- * `mallbridge worker` (design.md §7): fires each available job at its schedule (Asia/Seoul) and
- * runs it, through the runner, for every eligible shop — skipping (and recording as `skipped`)
- * a (job, shop) whose lease another worker holds, one still running here from an earlier slot,
- * and a shop backing off after authentication failures. Shops are read again at every firing, so
+ * `mallbridge worker` (design.md §7): fires each job at its schedule (Asia/Seoul) and runs it,
+ * through the runner, for every eligible shop (once for all shops when its scope is `all`) —
+ * skipping (and recording as `skipped`) a (job, shop) whose lease another worker holds, one still
+ * running here from an earlier slot, and a shop backing off after authentication failures. Shops are read again at every firing, so
  * a shop added or switched on is picked up without a restart.
  */
 export class Worker {
@@ -49,28 +49,23 @@ export class Worker {
   }
 
   /**
-   * Schedules every available job.
+   * Schedules every job.
    *
-   * @returns the jobs scheduled (with their expression) and those left out (no pipeline yet).
+   * @returns the jobs scheduled, with their expression.
    * @throws RangeError for a schedule override node-cron does not accept.
    */
-  start(): { scheduled: Array<{ id: string; schedule: string }>; notAvailable: string[] } {
+  start(): { scheduled: Array<{ id: string; schedule: string }> } {
     const scheduled: Array<{ id: string; schedule: string }> = [];
-    const notAvailable: string[] = [];
     for (const job of this.jobs) {
-      if (!isAvailable(job)) {
-        notAvailable.push(job.id);
-        continue;
-      }
       const expression = this.parts.scheduleOverrides?.[job.id] ?? job.schedule;
       this.parts.scheduler.schedule(job.id, expression, (slot) => this.fire(job, slot));
       scheduled.push({ id: job.id, schedule: expression });
     }
-    return { scheduled, notAvailable };
+    return { scheduled };
   }
 
-  /** Runs `job` for its eligible shops as the slot `slot` (what the scheduler calls); returns at once. */
-  fire(job: AvailableJob, slot: Date): void {
+  /** Runs `job` for its eligible shops (or once for all) as the slot `slot` (what the scheduler calls); returns at once. */
+  fire(job: JobDefinition, slot: Date): void {
     if (this.stopping) return;
     const firing = this.runFiring(job, slot).catch((err) => {
       this.log.error(`${job.id} for ${kstText(slot)}: ${errorText(err)}`, { error: err });
@@ -79,7 +74,7 @@ export class Worker {
     void firing.finally(() => this.firings.delete(firing));
   }
 
-  private async runFiring(job: AvailableJob, slot: Date): Promise<void> {
+  private async runFiring(job: JobDefinition, slot: Date): Promise<void> {
     if (job.scope === 'all') return this.runShop(job, null, slot);
     const shops = (await listShops(this.parts.deps.db.knex)).filter((s) => job.eligible(s));
     if (shops.length === 0) {
@@ -93,7 +88,7 @@ export class Worker {
     await Promise.all(lanes);
   }
 
-  private async runShop(job: AvailableJob, shop: Shop | null, slot: Date): Promise<void> {
+  private async runShop(job: JobDefinition, shop: Shop | null, slot: Date): Promise<void> {
     try {
       const r = { job: job.id, ...(await this.parts.runner.run(job, shop, { trigger: 'schedule', wait: false, slot })) };
       this.parts.onResult?.(r);

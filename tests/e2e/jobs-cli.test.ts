@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startNaverSandbox, type NaverSandbox } from '../../connectors/naver/sandbox.js';
 import { startRakutenSandbox, type RakutenSandbox } from '../../connectors/rakuten/sandbox.js';
 import { listJobRuns } from '../../data/stores/job-runs.js';
@@ -36,10 +38,14 @@ describe('run, worker and jobs status on the embedded database', () => {
   const pullRuns = () => listJobRuns(t.db.knex, { job: 'orders:pull', shopId: 1 });
   const running = async () => (await pullRuns()).some((r) => r.status === 'running');
 
-  test('a job whose pipeline is not written yet is refused (exit 2); `worker --help` documents its options', async () => {
-    const r = await runCli(['run', 'orders:confirm'], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('orders:confirm is not available yet: its pipeline (pipelines/exports/confirm.ts) is still being written; available: orders:pull, orders:sweep, credentials:check');
+  test('`run reconcile --shop` and an unknown job are refused (exit 2) with what to run instead; `worker --help` documents its options', async () => {
+    const perShop = await runCli(['run', 'reconcile', '--shop', '1'], env);
+    expect(perShop.code).toBe(2);
+    expect(perShop.stderr).toContain('reconcile covers every shop at once; it takes no --shop (for one shop: mallbridge report reconcile --shop S)');
+    const unknown = await runCli(['run', 'nosuchjob'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown job nosuchjob; jobs: orders:pull, orders:confirm, orders:instruct, tracking:push, stock:sync, orders:sweep, reconcile, credentials:check');
+    expect(await listJobRuns(t.db.knex, { job: 'reconcile' })).toEqual([]);
     const help = await runCli(['worker', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--grace <seconds>');
@@ -89,7 +95,7 @@ describe('run, worker and jobs status on the embedded database', () => {
     await until(async () => (await pullRuns()).slice(before).some((r) => r.status === 'running'), 10_000, 'a slow pull');
     w.child.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
-    expect(w.stderr()).toMatch(/^mallbridge worker .*: running orders:pull, orders:sweep, credentials:check on schedule \(Asia\/Seoul\); not available yet: orders:confirm, orders:instruct, tracking:push, stock:sync, reconcile\./m);
+    expect(w.stderr()).toMatch(/^mallbridge worker .*: running orders:pull, orders:confirm, orders:instruct, tracking:push, stock:sync, orders:sweep, reconcile, credentials:check on schedule \(Asia\/Seoul\)\. SIGTERM or Ctrl-C stops it\.$/m);
     expect(w.stderr()).toMatch(/^mallbridge worker: SIGTERM: stopping; [12] running jobs?, up to 10 s to finish/m);
     expect(w.stderr()).toMatch(/^mallbridge worker: stopped \([12] finished in the grace period, 0 interrupted and released\)$/m);
     expect(w.stdout()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST orders:pull shop 1 \(naver:demo-store\): succeeded in \d/m);
@@ -99,13 +105,29 @@ describe('run, worker and jobs status on the embedded database', () => {
     expect(await t.db.knex('job_leases')).toEqual([]);
   });
 
+  test('`run reconcile` writes the report of the previous KST day for every shop in one run; `jobs status` shows it as one row `all shops`', async () => {
+    const r = await runCli(['run', 'reconcile', '--json'], env);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const [result, ...more] = (r.json as { job: string; results: Array<{ shopId: number | null; shop: string; status: string; counts: { date: string; shops: number } }> }).results;
+    expect(more).toEqual([]);
+    expect(result).toMatchObject({ shopId: null, shop: 'all shops', status: 'succeeded', counts: { shops: 2 } });
+    expect(fs.existsSync(path.join(t.home, 'reports', result!.counts.date, 'reconcile.xlsx'))).toBe(true);
+    expect((await listJobRuns(t.db.knex, { job: 'reconcile' })).map((x) => [x.shopId, x.status])).toEqual([[null, 'succeeded']]);
+
+    const human = await runCli(['jobs', 'status'], env);
+    expect(human.code).toBe(0);
+    const rows = human.stdout.split('\n').filter((l) => l.startsWith('reconcile '));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^reconcile\s+all shops\s+\d\d-\d\d \d\d:\d\d succeeded .*date \d{4}-\d\d-\d\d, shops 2.* \d\d-\d\d 01:00\s+0\s+—$/);
+  });
+
   test('`jobs status` shows per job and shop the last run, next due time, failures in a row and the lease; --json the same as one object', async () => {
     const human = await runCli(['jobs', 'status'], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^Jobs at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST \(schedules in Asia\/Seoul\)$/m);
     expect(human.stdout).toMatch(/^job\s+shop\s+last run\s+next due \(KST\)\s+fails\s+lease$/m);
     expect(human.stdout).toMatch(/^orders:pull\s+shop 1 \(naver:demo-store\)\s+\d\d-\d\d \d\d:\d\d succeeded .* \d\d-\d\d \d\d:05\s+0\s+—$/m);
-    expect(human.stdout).toMatch(/^orders:confirm\s+\(not available yet: pipeline being written\)\s+15 \* \* \* \*$/m);
+    expect(human.stdout).toMatch(/^orders:confirm\s+\(no eligible shop\)\s+15 \* \* \* \*$/m);
     expect(human.stdout).toMatch(/^shop 2 \(rakuten:demo-shop\)\s+healthy\s+0\s+—\s+—$/m);
 
     const json = await runCli(['jobs', 'status', '--json'], env);

@@ -6,7 +6,7 @@ import type { Dialect } from '../../data/db.js';
 import { listJobRuns, type JobRun } from '../../data/stores/job-runs.js';
 import { insertSeller } from '../../data/stores/sellers.js';
 import { insertShop, type Shop } from '../../data/stores/shops.js';
-import type { AvailableJob, JobDefinition, JobId, JobResult, JobRun as JobWork } from '../../jobs/registry.js';
+import type { JobDefinition, JobId, JobResult, JobRun as JobWork } from '../../jobs/registry.js';
 import { findJob } from '../../jobs/registry.js';
 import { loadConfig } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
@@ -95,9 +95,9 @@ export async function jobsFixture(dialect: Dialect, shopCount = 2): Promise<Jobs
 }
 
 /** A registry job with its real id, schedule and eligibility, doing `run` instead of its pipeline. */
-export function fakeJob(id: JobId, run: JobWork, overrides: Partial<JobDefinition> = {}): AvailableJob {
+export function fakeJob(id: JobId, run: JobWork, overrides: Partial<JobDefinition> = {}): JobDefinition {
   const real = findJob(id)!;
-  return { ...real, ...overrides, run } as AvailableJob;
+  return { ...real, ...overrides, run };
 }
 
 /** A job body the test controls: each call waits until `release()` (or its signal aborts). */

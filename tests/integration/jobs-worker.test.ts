@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { startNaverSandbox, type NaverSandbox } from '../../connectors/naver/sandbox.js';
+import { simpleLine } from '../../connectors/naver/sandbox-orders.js';
 import { startRakutenSandbox, type RakutenSandbox } from '../../connectors/rakuten/sandbox.js';
+import { databaseNow, insertLease } from '../../data/stores/job-leases.js';
+import { findSellerByCode } from '../../data/stores/sellers.js';
 import { findShopById, insertShop } from '../../data/stores/shops.js';
 import { FakeCron } from '../../jobs/cron.js';
 import { kstText } from '../../jobs/kst.js';
-import { leaseTimingFor } from '../../jobs/lease.js';
+import { leaseName, leaseTimingFor } from '../../jobs/lease.js';
 import { findJob } from '../../jobs/registry.js';
 import { JobRunner, runJobNow } from '../../jobs/runner.js';
 import { jobsStatus } from '../../jobs/status.js';
@@ -12,8 +17,12 @@ import { Worker } from '../../jobs/worker.js';
 import { saveCursor } from '../../data/stores/cursors.js';
 import { ORDERS_STREAM } from '../../pipelines/orders/cursor.js';
 import { encryptCredentials } from '../../lib/secrets.js';
+import { importNameSheet } from '../../pipelines/sheets/import-mappings.js';
+import { importSkuSheet } from '../../pipelines/sheets/import-skus.js';
+import { REPO } from '../helpers/cli.js';
 import { dialects } from '../helpers/databases.js';
 import { fakeJob, Gate, jobsFixture, listJobRuns, until, type JobsFixture } from '../helpers/jobs-fixture.js';
+import { sandboxShop } from '../helpers/pipeline.js';
 
 const FAST = leaseTimingFor(0.6);
 // 10:00 KST on 2026-12-01.
@@ -36,7 +45,7 @@ describe.each(dialects())('the worker on a fake clock, on %s', (dialect) => {
     const job = fakeJob('orders:pull', gate.run, { schedule: '*/10 * * * *' });
     const runner = new JobRunner(f.deps, { lease: FAST });
     const worker = new Worker({ deps: f.deps, runner, scheduler: cron, jobs: [job] });
-    expect(worker.start()).toEqual({ scheduled: [{ id: 'orders:pull', schedule: '*/10 * * * *' }], notAvailable: [] });
+    expect(worker.start()).toEqual({ scheduled: [{ id: 'orders:pull', schedule: '*/10 * * * *' }] });
     await cron.advanceTo(new Date('2026-12-01T01:10:00Z'));
     await until(() => gate.running === 2, 5000, 'both shops running');
     // Three more slots pass while the first runs still hang (one at a time, so each skip is stamped with its slot's time).
@@ -139,12 +148,139 @@ describe.each(dialects())('the worker on a fake clock, on %s', (dialect) => {
     expect(quick.calls).toEqual([1]);
   });
 
-  test('`run` on a job whose pipeline does not exist yet is refused; the worker leaves it out and says so', async () => {
-    const confirm = findJob('orders:confirm')!;
-    await expect(runJobNow(f.deps, confirm, undefined, {})).rejects.toThrow('orders:confirm is not available yet: its pipeline (pipelines/exports/confirm.ts) is still being written');
-    const worker = new Worker({ deps: f.deps, runner: new JobRunner(f.deps), scheduler: cron });
-    expect(worker.start().notAvailable).toEqual(['orders:confirm', 'orders:instruct', 'tracking:push', 'stock:sync', 'reconcile']);
+  test('the worker runs reconcile once per slot for every shop together (not once per shop), each night writing the previous day', async () => {
+    const worker = new Worker({ deps: f.deps, runner: new JobRunner(f.deps, { lease: FAST }), scheduler: cron, jobs: [findJob('reconcile')!] });
+    expect(worker.start()).toEqual({ scheduled: [{ id: 'reconcile', schedule: '0 1 * * *' }] });
+    for (const slot of ['2026-12-01T16:00:00Z', '2026-12-02T16:00:00Z']) {
+      await cron.advanceTo(new Date(slot)); // 01:00 KST
+      await worker.idle();
+    }
+    expect(cron.fired.map(([name, s]) => [name, kstText(s)])).toEqual([
+      ['reconcile', '2026-12-02 01:00:00 KST'],
+      ['reconcile', '2026-12-03 01:00:00 KST'],
+    ]);
+    const runs = await listJobRuns(f.t.db.knex, { job: 'reconcile' });
+    expect(runs.map((r) => [r.shopId, kstText(r.startedAt), r.status, r.counts.date, r.counts.shops])).toEqual([
+      [null, '2026-12-02 01:00:00 KST', 'succeeded', '2026-12-01', 2],
+      [null, '2026-12-03 01:00:00 KST', 'succeeded', '2026-12-02', 2],
+    ]);
+    for (const date of ['2026-12-01', '2026-12-02']) expect(fs.existsSync(path.join(f.t.home, 'reports', date, 'reconcile.xlsx'))).toBe(true);
     await worker.stop(0, 'test');
+  });
+});
+
+describe.each(dialects())('reconcile through the runner, on %s', (dialect) => {
+  let f: JobsFixture;
+  beforeAll(async () => {
+    f = await jobsFixture(dialect, 2);
+  });
+  afterAll(async () => {
+    await f.t.drop();
+  });
+  const reconcile = findJob('reconcile')!;
+
+  test('one run and one `job_runs` row (shop null) for every shop, the report of the previous KST day in the home folder; `jobs status` shows it as `all shops`', async () => {
+    f.setNow(START); // 2026-12-01 10:00 KST
+    const [result, ...more] = await runJobNow(f.deps, reconcile, undefined, {}, { lease: FAST });
+    expect(more).toEqual([]);
+    expect(result).toMatchObject({ shopId: null, shop: 'all shops', status: 'succeeded', error: null, counts: { date: '2026-11-30', shops: 2, linesSeen: 0, unmapped: 0, onHold: 0 } });
+    const xlsx = path.join(f.t.home, 'reports', '2026-11-30', 'reconcile.xlsx');
+    expect(fs.existsSync(xlsx)).toBe(true);
+    expect(fs.existsSync(path.join(f.t.home, 'reports', '2026-11-30', 'reconcile.csv'))).toBe(true);
+    expect(String(result!.counts.files).split(', ')[0]).toBe(xlsx);
+    const runs = await listJobRuns(f.t.db.knex, { job: 'reconcile' });
+    expect(runs.map((r) => [r.id, r.shopId, r.status, r.counts])).toEqual([[result!.runId, null, 'succeeded', result!.counts]]);
+    expect(await f.t.db.knex('job_leases')).toEqual([]);
+    // Not per shop: the runner refuses a shop, `run --shop` is pointed at the per-shop report.
+    await expect(new JobRunner(f.deps).run(reconcile, f.shops[0]!, { trigger: 'command', wait: false })).rejects.toThrow('reconcile covers every shop at once; it is not run per shop');
+    await expect(runJobNow(f.deps, reconcile, [f.shops[0]!], {})).rejects.toThrow('reconcile covers every shop at once; it takes no --shop (for one shop: mallbridge report reconcile --shop S)');
+    expect(await listJobRuns(f.t.db.knex, { job: 'reconcile' })).toHaveLength(1);
+
+    const status = (await jobsStatus(f.t.db.knex, START)).jobs.find((j) => j.id === 'reconcile')!;
+    expect(status.shops).toEqual([expect.objectContaining({ shopId: null, shop: 'all shops', eligible: true, lastRun: expect.objectContaining({ status: 'succeeded' }), lastSkip: null, nextDue: '2026-12-02T01:00:00.000+09:00' })]);
+  });
+
+  test('while another worker holds `reconcile/all`, a run that does not wait is recorded `skipped` and writes nothing', async () => {
+    f.setNow(new Date(START.getTime() + 24 * 3600_000)); // the next day: the report of 2026-12-01
+    const k = f.t.db.knex;
+    await insertLease(k, leaseName('reconcile', null), 'other-host:4242', await databaseNow(k), 60_000);
+    try {
+      const results = await runJobNow(f.deps, reconcile, undefined, {}, { lease: FAST, wait: false });
+      expect(results).toEqual([expect.objectContaining({ shopId: null, shop: 'all shops', status: 'skipped', skipped: 'held', error: expect.stringMatching(/^held by other-host:4242 \(lease until .* KST\)$/) })]);
+    } finally {
+      await k('job_leases').where({ name: 'reconcile/all' }).delete();
+    }
+    expect(fs.existsSync(path.join(f.t.home, 'reports', '2026-12-01'))).toBe(false);
+    const runs = await listJobRuns(k, { job: 'reconcile' });
+    expect(runs.map((r) => [r.shopId, r.status])).toEqual([
+      [null, 'succeeded'],
+      [null, 'skipped'],
+    ]);
+    const status = (await jobsStatus(k, f.deps.now())).jobs.find((j) => j.id === 'reconcile')!;
+    expect(status.shops).toHaveLength(1);
+    expect(status.shops[0]!.lastSkip).toMatchObject({ reason: expect.stringContaining('held by other-host:4242') });
+  });
+});
+
+describe.each(dialects())('orders:confirm through the runner against the Naver sandbox, on %s', (dialect) => {
+  let naver: NaverSandbox;
+  let f: JobsFixture;
+  const confirm = findJob('orders:confirm')!;
+  const confirmRequests = () => naver.received.filter((r) => r.route === 'confirm').length;
+  const confirmedIds = () => naver.writes.flatMap((w) => (w.kind === 'confirm' && w.ok ? [w.productOrderId] : []));
+
+  beforeAll(async () => {
+    naver = await startNaverSandbox();
+    f = await jobsFixture(dialect, 0);
+    const shop = await sandboxShop(f.deps, { seller: 'acme', mall: 'naver', shopId: 'nx', baseUrl: naver.baseUrl, credentials: naver.credentials });
+    const seller = (await findSellerByCode(f.t.db.knex, 'acme'))!;
+    await importSkuSheet(f.deps, seller, path.join(REPO, 'samples/demo-skus.xlsx'), { dryRun: false });
+    await importNameSheet(f.deps, seller, path.join(REPO, 'samples/demo-name-mappings.xlsx'), { dryRun: false });
+    expect((await runJobNow(f.deps, findJob('orders:pull')!, [shop], {}, { lease: FAST })).map((r) => r.status)).toEqual(['succeeded']);
+  });
+  afterAll(async () => {
+    await naver.close();
+    await f.t.drop();
+  });
+
+  test('its counts land in `job_runs.counts`; each waiting order is confirmed by exactly one request, and a second run sends none', async () => {
+    const [r] = await runJobNow(f.deps, confirm, undefined, {}, { lease: FAST });
+    expect(r).toMatchObject({ shopId: 1, status: 'succeeded', error: null, counts: { alreadyConfirmed: 1, queued: 3, sent: 3, done: 3, failed: 0, unknown: 0 } });
+    expect(r!.counts).not.toHaveProperty('shopId');
+    const [row] = await listJobRuns(f.t.db.knex, { job: 'orders:confirm' });
+    expect(row).toMatchObject({ id: r!.runId, shopId: 1, status: 'succeeded', counts: r!.counts });
+    expect(confirmRequests()).toBe(1);
+    expect(confirmedIds().sort()).toEqual(['N1', 'N3', 'N4'].flatMap((k) => naver.scenario[k as 'N1'].productOrderIds).sort());
+
+    const [again] = await runJobNow(f.deps, confirm, undefined, {}, { lease: FAST });
+    expect(again).toMatchObject({ status: 'succeeded', counts: { queued: 0, sent: 0, done: 0 } });
+    expect(confirmRequests()).toBe(1);
+  });
+
+  test('an order the marketplace refuses makes the run `failed` (`run` exits 1) with the count and the reason; the others go through', async () => {
+    const [fresh, other] = naver.addProductOrders([
+      { orderedAt: new Date(Date.now() - 60_000), buyer: { name: '최수진', tel: '010-1111-2222' }, recipient: { name: '최수진', tel: '010-1111-2222', zipCode: '04524', baseAddress: '서울특별시 중구 세종대로 110', detailedAddress: '3층' }, lines: [simpleLine('mug', 1)] },
+      { orderedAt: new Date(Date.now() - 50_000), buyer: { name: '정다은', tel: '010-3333-4444' }, recipient: { name: '정다은', tel: '010-3333-4444', zipCode: '04524', baseAddress: '서울특별시 중구 세종대로 110', detailedAddress: '5층' }, lines: [simpleLine('mug', 1)] },
+    ]);
+    expect((await runJobNow(f.deps, findJob('orders:pull')!, undefined, {}, { lease: FAST })).map((x) => x.status)).toEqual(['succeeded']);
+    // The buyer asks to cancel one of them after we read it: Naver refuses its confirmation (104442).
+    naver.changeProductOrder(fresh!.productOrderIds[0]!, { lastChangedType: 'CLAIM_REQUESTED', claim: { type: 'CANCEL', status: 'CANCEL_REQUEST' } });
+    const before = confirmRequests();
+
+    const [r] = await runJobNow(f.deps, confirm, undefined, {}, { lease: FAST });
+    expect(r).toMatchObject({ status: 'failed', error: expect.stringMatching(/\b1\b.* refused by the marketplace \(see the report\)/), counts: { queued: 2, sent: 2, done: 1, failed: 1 } });
+    const row = (await listJobRuns(f.t.db.knex, { job: 'orders:confirm' })).at(-1)!;
+    expect(row).toMatchObject({ id: r!.runId, status: 'failed', error: r!.error, counts: r!.counts });
+    expect(confirmRequests()).toBe(before + 1);
+    const confirms = naver.writes.flatMap((w) => (w.kind === 'confirm' ? [w] : []));
+    const sent = confirms.filter((w) => w.request === confirms.at(-1)!.request);
+    expect(sent.map((w) => [w.productOrderId, w.ok, w.code ?? null]).sort()).toEqual(
+      [
+        [fresh!.productOrderIds[0]!, false, '104442'],
+        [other!.productOrderIds[0]!, true, null],
+      ].sort(),
+    );
+    expect(confirmedIds().filter((id) => id === other!.productOrderIds[0])).toHaveLength(1);
   });
 });
 
@@ -195,15 +331,16 @@ describe.each(dialects())('credentials:check against the sandboxes, and `jobs st
 
     const status = await jobsStatus(k, NOW);
     expect(status.now).toBe('2026-12-01T12:00:00.000+09:00');
-    expect(status.jobs.map((j) => [j.id, j.available])).toEqual([
-      ['orders:pull', true],
-      ['orders:confirm', false],
-      ['orders:instruct', false],
-      ['tracking:push', false],
-      ['stock:sync', false],
-      ['orders:sweep', true],
-      ['reconcile', false],
-      ['credentials:check', true],
+    // Every job is scheduled; jobs for which no shop is eligible list none, reconcile one row for all shops.
+    expect(status.jobs.map((j) => [j.id, j.nextDue, j.shops.map((s) => s.shop)])).toEqual([
+      ['orders:pull', '2026-12-01T12:05:00.000+09:00', ['shop 1 (naver:good)', 'shop 2 (naver:wrong)', 'shop 3 (rakuten:soon)']],
+      ['orders:confirm', '2026-12-01T12:15:00.000+09:00', []],
+      ['orders:instruct', '2026-12-01T12:20:00.000+09:00', []],
+      ['tracking:push', '2026-12-01T12:30:00.000+09:00', ['shop 1 (naver:good)', 'shop 2 (naver:wrong)', 'shop 3 (rakuten:soon)']],
+      ['stock:sync', '2026-12-01T12:30:00.000+09:00', []],
+      ['orders:sweep', '2026-12-02T00:30:00.000+09:00', ['shop 1 (naver:good)', 'shop 2 (naver:wrong)', 'shop 3 (rakuten:soon)']],
+      ['reconcile', '2026-12-02T01:00:00.000+09:00', ['all shops']],
+      ['credentials:check', '2026-12-02T09:00:00.000+09:00', ['shop 1 (naver:good)', 'shop 2 (naver:wrong)', 'shop 3 (rakuten:soon)']],
     ]);
     const check = status.jobs.find((j) => j.id === 'credentials:check')!;
     expect(check.nextDue).toBe('2026-12-02T09:00:00.000+09:00');
