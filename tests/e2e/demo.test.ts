@@ -51,9 +51,20 @@ describe('mallbridge demo', () => {
     expect(s.reports.length).toBeGreaterThan(0);
     expect(s.reports.every((x) => x.addsUp && fs.existsSync(x.file))).toBe(true);
     expect(s.reports.reduce((n, x) => n + x.linesSeen, 0)).toBe(naver.linesSeen + rakuten.linesSeen);
+    // The report opens with exceljs: a Summary with non-zero counts that add up, then every list.
+    const busiest = [...s.reports].sort((a, b) => b.linesSeen - a.linesSeen)[0]!;
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(s.reports.at(-1)!.file);
-    expect(wb.worksheets.map((w) => w.name)[0]).toBe('Summary');
+    await wb.xlsx.readFile(busiest.file);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'lines', 'unmapped', 'orders', 'confirmations', 'tracking', 'holds', 'stock', 'shops', 'check']);
+    const summary: Array<{ measure: string; count: number }> = [];
+    wb.getWorksheet('Summary')!.eachRow((row, i) => {
+      if (i > 1) summary.push({ measure: String(row.getCell(5).value), count: Number(row.getCell(6).value ?? 0) });
+    });
+    const seen = summary.filter((r) => r.measure === 'seen at the marketplace').map((r) => r.count);
+    expect(seen.some((n) => n > 0)).toBe(true);
+    expect(summary.find((r) => r.measure === 'all counts add up')!.count).toBe(0);
+    // Each list sheet has its header row and, for lines, one row per line of the day.
+    expect(wb.getWorksheet('lines')!.rowCount).toBe(1 + busiest.linesSeen);
     for (const f of s.instructionFiles) expect(fs.existsSync(f)).toBe(true);
   }, 90_000);
 
