@@ -15,19 +15,24 @@ export function table(headers: string[], rows: Array<Array<string | number | nul
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n');
 }
 
-/** One line per sheet issue: `row 5, column 상품명 (required): 상품명 is required`. */
-export function formatIssues(issues: SheetIssue[], limit = 200): string {
+/**
+ * One line per sheet issue: `row 5, column 상품명 (required): 상품명 is required`; past `limit`, a
+ * line saying how many more and where they all are (`errorFile`) or how to get them.
+ */
+export function formatIssues(issues: SheetIssue[], limit = 200, errorFile?: string): string {
   const lines = issues.slice(0, limit).map((i) => {
     const where = i.row > 0 ? `row ${i.row}${i.column ? `, column ${i.column}` : ''}` : 'file';
     const value = i.value ? ` [${i.value.length > 60 ? `${i.value.slice(0, 60)}…` : i.value}]` : '';
     return `  ${where} (${i.reason})${value}: ${i.message}`;
   });
-  if (issues.length > limit) lines.push(`  … and ${issues.length - limit} more (write them all with --errors-out F)`);
+  if (issues.length > limit) {
+    lines.push(`  … and ${issues.length - limit} more (${errorFile ? `all ${issues.length} are in ${errorFile}` : 'write them all with --errors-out F'})`);
+  }
   return lines.join('\n');
 }
 
 /** The text of an error for stderr; sheet errors list their issues. */
 export function describeError(err: unknown): string {
-  if (err instanceof SheetError) return `${err.message}\n${formatIssues(err.issues)}`;
+  if (err instanceof SheetError) return `${err.message}\n${formatIssues(err.issues, undefined, err.errorFile)}`;
   return errorText(err);
 }

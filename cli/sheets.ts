@@ -15,22 +15,30 @@ type Importer = () => Promise<(deps: PipelineDeps, seller: Seller | null, file: 
 
 function describe(s: ImportSummary): string {
   const rows = Object.entries(s.changes).map(([kind, c]) => [kind, c.inserted, c.updated, c.unchanged]);
-  const lines = [`${s.dryRun ? 'Dry run (nothing applied)' : 'Applied'}: ${s.file}, ${s.rows} ${s.rows === 1 ? 'row' : 'rows'}.`, table(['', 'inserted', 'updated', 'unchanged'], rows)];
+  const where = s.sheet === null ? s.file : `${s.file} (sheet "${s.sheet}")`;
+  const lines = [`${s.dryRun ? 'Dry run (nothing applied)' : 'Applied'}: ${where}, ${s.rows} ${s.rows === 1 ? 'row' : 'rows'}.`, table(['', 'inserted', 'updated', 'unchanged'], rows)];
   if (s.releasedOrders > 0 || s.waitingOrders > 0 || 'seller_codes' in s.changes || 'name_mappings' in s.changes) {
     lines.push(`Waiting orders ${s.dryRun ? 'this sheet would release' : 'released'}: ${s.releasedOrders}${s.releasedOrderIds.length ? ` (${s.releasedOrderIds.slice(0, 20).join(', ')}${s.releasedOrderIds.length > 20 ? ', …' : ''})` : ''}; still waiting for a mapping: ${s.waitingOrders}.`);
   }
   if (s.unknownColumns.length) lines.push(`Ignored columns: ${s.unknownColumns.join(', ')}`);
+  for (const w of s.warnings) lines.push(`Warning: ${w}`);
   return lines.join('\n');
 }
 
-/** Adds `<group> import <file> [--seller S] [--dry-run] [--errors-out F]` for one kind of sheet. */
-export function importCommand(group: Command, what: string, importer: Importer, needsSeller = true): void {
+/** What `--dry-run` shows for sheets that map order lines (and so may release waiting orders). */
+const DRY_RUN_MAPPINGS = 'show what would change (and which waiting orders would be released) without applying';
+
+/**
+ * Adds `<group> import <file> [--seller S] [--dry-run] [--errors-out F]` for one kind of sheet.
+ * `dryRun` is the help text of `--dry-run`: what that kind of sheet would change.
+ */
+export function importCommand(group: Command, what: string, importer: Importer, options: { needsSeller?: boolean; dryRun?: string } = {}): void {
   const cmd = group
     .command('import <file>')
     .description(`import a ${what} (xlsx or CSV); every error is listed and nothing is applied unless the whole sheet is clean`);
-  if (needsSeller) cmd.requiredOption('--seller <code>', 'seller code');
+  if (options.needsSeller ?? true) cmd.requiredOption('--seller <code>', 'seller code');
   cmd
-    .option('--dry-run', 'show what would change (and which waiting orders would be released) without applying', false)
+    .option('--dry-run', options.dryRun ?? DRY_RUN_MAPPINGS, false)
     .option('--errors-out <file>', 'write the errors to this .xlsx (with your rows and an error column) or .csv file')
     .option('--json', 'print the summary as JSON')
     .action(
@@ -41,6 +49,7 @@ export function importCommand(group: Command, what: string, importer: Importer, 
           if (path.resolve(opts.errorsOut) === path.resolve(file)) throw new InputError('--errors-out names the sheet being imported; choose another file (the sheet would be overwritten)');
           if (fs.existsSync(opts.errorsOut) && fs.statSync(opts.errorsOut).isDirectory()) throw new InputError(`--errors-out ${opts.errorsOut} is a folder; name a file`);
         }
+        if (opts.seller !== undefined && opts.seller.trim() === '') throw new InputError('--seller: the seller code is empty; give the code of a seller (see sellers add)');
         const deps = await app.deps();
         const seller = opts.seller === undefined ? null : ((await findSellerByCode(deps.db.knex, opts.seller)) ?? null);
         if (opts.seller !== undefined && !seller) throw new InputError(`seller ${opts.seller} does not exist`);
@@ -59,10 +68,13 @@ export function importCommand(group: Command, what: string, importer: Importer, 
             const { writeErrorFile } = await import('../mappings/error-file.js');
             try {
               await writeErrorFile(opts.errorsOut, err.issues, file);
-              process.stderr.write(`Wrote ${err.issues.length} errors to ${opts.errorsOut}${opts.errorsOut.toLowerCase().endsWith('.csv') ? '' : ' (first sheet: your rows with an error column to fix in place)'}\n`);
+              const n = err.issues.length;
+              process.stderr.write(`Wrote ${n} ${n === 1 ? 'error' : 'errors'} to ${opts.errorsOut}${opts.errorsOut.toLowerCase().endsWith('.csv') ? '' : ' (first sheet: your rows with an error column to fix in place)'}\n`);
             } catch (writeErr) {
               process.stderr.write(`Could not write the errors to ${opts.errorsOut}: ${(writeErr as Error).message}\n`);
+              throw err;
             }
+            throw new SheetError(err.fileName, err.issues, { errorFile: opts.errorsOut });
           }
           throw err;
         }

@@ -27,6 +27,11 @@ export function registerWarehouse(program: Command): void {
         emit(app.json, { issued }, () => (issued.length ? table(['shop', 'parcel', 'order', 'package', 'tracking number'], issued.map((i) => [i.shop, i.fulfillmentOrderId, i.mallOrderId, i.mallPackageId, i.trackingNumber])) : 'No instructed parcel waits for an invoice.'));
       }),
     );
-  importCommand(program.command('shipments').description('tracking numbers from the warehouse'), 'shipment sheet (tracking_number + fulfillment_order_id or mall_order_id [+ mall_package_id], carrier, shipped_at)', async () => (await import('../pipelines/sheets/import-shipments.js')).importShipmentSheet, false);
-  importCommand(program.command('stock').description("the warehouse's stock counts"), 'stock sheet (sku_code, on_hand: absolute counts)', async () => (await import('../pipelines/sheets/import-stock.js')).importStockSheet);
+  importCommand(program.command('shipments').description('tracking numbers from the warehouse'), 'shipment sheet (tracking_number + fulfillment_order_id or mall_order_id [+ mall_package_id], carrier, shipped_at)', async () => (await import('../pipelines/sheets/import-shipments.js')).importShipmentSheet, {
+    needsSeller: false,
+    dryRun: 'check the sheet and show how many parcels would be marked shipped (their stock decremented) without applying',
+  });
+  importCommand(program.command('stock').description("the warehouse's stock counts"), 'stock sheet (sku_code, on_hand: absolute counts)', async () => (await import('../pipelines/sheets/import-stock.js')).importStockSheet, {
+    dryRun: 'check the sheet and show how many on_hand counts would change without applying',
+  });
 }

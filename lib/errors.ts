@@ -112,6 +112,7 @@ export type SheetErrorReason =
   | 'conflict'
   | 'seller_code_conflict'
   | 'unknown_sku'
+  | 'unknown_order'
   | 'no_header'
   | 'missing_column'
   | 'duplicate_column'
@@ -131,11 +132,14 @@ export interface SheetIssue {
 export class SheetError extends MallbridgeError {
   readonly issues: SheetIssue[];
   readonly fileName: string;
-  constructor(fileName: string, issues: SheetIssue[]) {
+  /** Where every issue was written (`--errors-out`), when it was. */
+  readonly errorFile: string | undefined;
+  constructor(fileName: string, issues: SheetIssue[], options: { errorFile?: string } = {}) {
     const n = issues.length;
     super(`${fileName}: ${n} error${n === 1 ? '' : 's'}; nothing was applied`, 2);
     this.fileName = fileName;
     this.issues = issues;
+    this.errorFile = options.errorFile;
   }
 }
 

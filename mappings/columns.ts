@@ -46,3 +46,9 @@ export const SHIPMENT_COLUMNS = [
 
 export type StockColumnKey = (typeof STOCK_COLUMNS)[number]['key'];
 export type ShipmentColumnKey = (typeof SHIPMENT_COLUMNS)[number]['key'];
+
+/**
+ * The columns of the error list `--errors-out` writes (design.md §8). A sheet with this header is
+ * our own error list, not a seller's data (an error xlsx carries it as its second sheet).
+ */
+export const ERROR_LIST_COLUMNS = ['row', 'column', 'value', 'reason', 'message'] as const;

@@ -1,8 +1,18 @@
 /**
  * Reads a CSV (or tab-separated "Unicode text") upload as rows of text cells, streamed through
  * csv-parse. Fields are never type-converted (`0012` and `2024-01-02` stay as written); a quoted
- * line break stays inside its field; rows may be ragged. Row numbers are record numbers as Excel
- * shows them (header = 1), blank records included; blank records are not yielded.
+ * line break stays inside its field. Row numbers are record numbers as Excel shows them (header =
+ * 1), blank records included; blank records are not yielded.
+ *
+ * Rows may be shorter than the header (the missing cells are empty), never longer: a row with a
+ * value past the header's last column is yielded with a `problem` (a comma inside an unquoted
+ * value shifted its columns), which refuses that row.
+ *
+ * One escape is undone: a field that is an apostrophe followed by `=`, `+`, `-` or `@` loses the
+ * apostrophe. That is exactly what mallbridge's own CSV files write for such text
+ * (lib/spreadsheet-escape.ts, so a spreadsheet does not evaluate it), and what a seller copies
+ * back from them; Excel itself never writes it (saving as CSV drops a cell's quote prefix), so a
+ * seller's `-PROMO-1` comes back as `-PROMO-1` either way.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -61,13 +71,37 @@ export async function* readCsv(
   const piped = pipeline(Readable.from(replay), parser);
   piped.catch(() => undefined); // the same error reaches the loop below through the parser
   try {
+    let headerWidth: number | undefined;
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
-      const cells = finishCells(record.map(textCell));
-      if (cells) yield { row: info.records, cells };
+      const cells = finishCells(record.map((field) => textCell(unescapeFormula(field))));
+      if (info.records === 1) headerWidth = cells?.length ?? 0;
+      if (!cells) continue;
+      if (headerWidth !== undefined && info.records > 1 && cells.length > headerWidth) {
+        yield { row: info.records, cells, problem: { message: tooManyFields(cells.length, headerWidth, delimiter), value: record.join(delimiter) } };
+      } else {
+        yield { row: info.records, cells };
+      }
     }
   } catch (err) {
     throw isCsvError(err) ? csvProblem(err) : err;
   }
+}
+
+const ESCAPED_FORMULA = /^'[=+\-@]/;
+
+/** `'=1+2` → `=1+2`: the apostrophe our own files put before formula-like text (nothing else). */
+export function unescapeFormula(field: string): string {
+  return ESCAPED_FORMULA.test(field) ? field.slice(1) : field;
+}
+
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+function tooManyFields(fields: number, headerFields: number, delimiter: CsvDelimiter): string {
+  const name = DELIMITER_NAMES[delimiter];
+  return (
+    `row has ${fields} fields, the header ${headerFields}: a ${name} inside a value must be in double quotes ` +
+    `(save the file from Excel as CSV UTF-8 to have that done), or give the extra column a header`
+  );
 }
 
 /**

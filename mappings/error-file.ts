@@ -3,9 +3,9 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { SheetIssue } from '../lib/errors.js';
 import { escapeCell } from '../lib/spreadsheet-escape.js';
+import { ERROR_LIST_COLUMNS } from './columns.js';
 import { readSheet, type SheetCell } from './sheet-reader.js';
 
-const HEADERS = ['row', 'column', 'value', 'reason', 'message'] as const;
 const ERROR_COLUMN = '오류 (errors)';
 
 function csvField(text: string): string {
@@ -16,6 +16,11 @@ function cellText(cell: SheetCell | undefined): string {
   return !cell || cell.kind === 'empty' ? '' : cell.text;
 }
 
+/** One error in the error column: the column as written, then the message (unless it already starts with it). */
+function errorNote(i: SheetIssue): string {
+  return i.column && !i.message.startsWith(i.column) ? `${i.column}: ${i.message}` : i.message;
+}
+
 /**
  * The seller's own rows again, as read, with one more column holding the errors of each row —
  * the sheet to fix in place and upload again (the extra column is ignored on import). Rows keep
@@ -24,7 +29,7 @@ function cellText(cell: SheetCell | undefined): string {
  */
 async function writeAnnotatedRows(workbook: ExcelJS.stream.xlsx.WorkbookWriter, source: string, issues: SheetIssue[]): Promise<void> {
   const byRow = new Map<number, string[]>();
-  for (const i of issues) byRow.set(i.row, [...(byRow.get(i.row) ?? []), i.column ? `${i.column}: ${i.message}` : i.message]);
+  for (const i of issues) byRow.set(i.row, [...(byRow.get(i.row) ?? []), errorNote(i)]);
   const rows: Array<{ row: number; cells: string[] }> = [];
   try {
     // Collected first so that an unreadable file leaves no half-written sheet behind.
@@ -40,7 +45,9 @@ async function writeAnnotatedRows(workbook: ExcelJS.stream.xlsx.WorkbookWriter, 
   for (const r of rows) {
     for (; next < r.row; next++) sheet.addRow([]).commit();
     const errors = r.row === 1 ? ERROR_COLUMN : (byRow.get(r.row) ?? []).join('\n');
-    const values = [...r.cells, ...Array<string>(width - r.cells.length).fill(''), errors].map(escapeCell);
+    // Plain string cells, not escaped: a string cell is never evaluated, and this sheet is imported
+    // again, so `-PROMO-1` must come back as `-PROMO-1` (an apostrophe would become part of it).
+    const values = [...r.cells, ...Array<string>(width - r.cells.length).fill(''), errors];
     const added = sheet.addRow(values);
     if (r.row === 1) added.font = { bold: true };
     else if (errors) added.getCell(width + 1).font = { color: { argb: 'FFC00000' } };
@@ -52,9 +59,14 @@ async function writeAnnotatedRows(workbook: ExcelJS.stream.xlsx.WorkbookWriter, 
 
 /**
  * Writes a sheet's errors for the seller (design.md §8): one row per error with `row`, `column`,
- * `value`, `reason`, `message`; xlsx or CSV (UTF-8 with BOM) by the file's extension. Formula-like
- * text is escaped. An xlsx also gets, as its first sheet, the seller's own rows with an error
- * column when `source` (the refused file) can be read.
+ * `value`, `reason`, `message`; xlsx or CSV (UTF-8 with BOM) by the file's extension. An xlsx also
+ * gets, as its first sheet, the seller's own rows with an error column when `source` (the refused
+ * file) can be read.
+ *
+ * Formula-like text (design.md §4a): in the xlsx every value is a string cell, which Excel never
+ * evaluates, so it is written unchanged and imports again unchanged. In the CSV, where a
+ * spreadsheet would evaluate `=…`, it gets a leading apostrophe (lib/spreadsheet-escape.ts); the
+ * CSV reader takes exactly that apostrophe off again (csv-reader.ts).
  *
  * @returns the path written.
  * @throws Error when the folder does not exist or the file cannot be written.
@@ -62,9 +74,9 @@ async function writeAnnotatedRows(workbook: ExcelJS.stream.xlsx.WorkbookWriter, 
 export async function writeErrorFile(file: string, issues: SheetIssue[], source?: string): Promise<string> {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new Error(`the folder ${dir} does not exist`);
-  const rows = issues.map((i) => [String(i.row), i.column, i.value, i.reason, i.message].map(escapeCell));
+  const rows = issues.map((i) => [String(i.row), i.column, i.value, i.reason, i.message]);
   if (file.toLowerCase().endsWith('.csv')) {
-    const lines = [HEADERS.join(','), ...rows.map((r) => r.map(csvField).join(','))];
+    const lines = [ERROR_LIST_COLUMNS.join(','), ...rows.map((r) => r.map((v) => csvField(escapeCell(v))).join(','))];
     fs.writeFileSync(file, `\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
     return file;
   }

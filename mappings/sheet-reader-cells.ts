@@ -25,18 +25,36 @@ export type SheetCell =
 export interface SheetRow {
   row: number;
   cells: SheetCell[];
+  /** Set when the reader found the row itself broken (CSV: values past the header's last column): a sentence that refuses the row, and the row as written. */
+  problem?: { message: string; value: string };
 }
 
-/** Limits on one upload (design.md §11). */
+/** Another visible worksheet of an xlsx than the one read: its name, its non-blank rows below row 1, row 1's texts. */
+export interface OtherSheet {
+  name: string;
+  /** Non-blank rows below row 1; `undefined` when the sheet could not be read. */
+  rows: number | undefined;
+  /** The trimmed texts of row 1 (empty when row 1 is blank). */
+  header: string[];
+}
+
+/** Limits on one upload (design.md §11), and what an xlsx tells about its worksheets. */
 export interface ReadOptions {
   /** Largest file accepted, in bytes. Default 50 MB. */
   maxBytes?: number;
   /** Most non-blank rows accepted, header included. Default 200 000. */
   maxRows?: number;
+  /** xlsx only, before the first row: the worksheet read (the first visible one) and the names of the other visible ones. */
+  onSheet?: (sheet: string, otherVisible: string[]) => void;
+  /** xlsx only, after the last row: the other visible worksheets that hold anything (they are not read). */
+  onOtherSheets?: (others: OtherSheet[]) => void;
 }
 
-/** {@link ReadOptions} with the defaults filled in. */
-export type ReadLimits = Required<ReadOptions>;
+/** The limits of {@link ReadOptions} with the defaults filled in. */
+export interface ReadLimits {
+  maxBytes: number;
+  maxRows: number;
+}
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_MAX_ROWS = 200_000;

@@ -12,7 +12,7 @@ import type { ReadOptions, SheetRow } from './sheet-reader-cells.js';
 import { invalidFile, SheetFileProblem } from './sheet-reader-errors.js';
 import { readXlsx } from './xlsx-reader.js';
 
-export type { ReadOptions, SheetCell, SheetRow } from './sheet-reader-cells.js';
+export type { OtherSheet, ReadOptions, SheetCell, SheetRow } from './sheet-reader-cells.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS } from './sheet-reader-cells.js';
 
 /**
@@ -25,7 +25,9 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS } from './sheet-reader-cells.js';
  *
  * `displayName` is the seller's file name (default: the base name of `filePath`); it is checked
  * against the content and named in errors. Limits: `maxBytes` (default 50 MB), `maxRows`
- * (default 200 000 non-blank rows, header included).
+ * (default 200 000 non-blank rows, header included). For an xlsx, `onSheet` and `onOtherSheets`
+ * tell which worksheet is read and which other visible ones hold data (they are not read).
+ * A CSV row with values past the header's last column carries a `problem` (see csv-reader.ts).
  *
  * @throws SheetError with one `invalid_file` issue (row 0) whose message tells the seller how to
  *   fix the file: larger than `maxBytes`; more rows than `maxRows`; empty; an .xls or
@@ -50,7 +52,7 @@ export async function* readSheet(filePath: string, displayName?: string, options
   } catch (err) {
     throw asSheetError(err, name, 'csv');
   }
-  const rows = kind === 'xlsx' ? readXlsx(filePath, limits) : readCsv(filePath);
+  const rows = kind === 'xlsx' ? readXlsx(filePath, limits, { onSheet: options?.onSheet, onOtherSheets: options?.onOtherSheets }) : readCsv(filePath);
   let count = 0;
   try {
     for (;;) {

@@ -3,30 +3,75 @@ import type { SheetIssue } from '../lib/errors.js';
 import { STOCK_COLUMNS, SHIPMENT_COLUMNS, type ShipmentColumnKey, type StockColumnKey } from './columns.js';
 import type { HeaderMap } from './header.js';
 import { cellRules, type CellRule, type ParsedRow } from './sheet-rows.js';
-import { parseOffsetTime, kstDayStart } from '../lib/time.js';
+import { kstDayStart, parseOffsetTime, toKstIsoMillis } from '../lib/time.js';
+
+/** The largest `on_hand` a stock sheet may give (nine digits, far beyond any warehouse). */
+export const MAX_ON_HAND = 999_999_999;
 
 /** One row of a stock sheet: the warehouse's absolute count of a SKU (design.md §4a). */
 export const StockSheetRow = z.object({
   sku_code: z.string().max(50, 'at most 50 characters').regex(/^[A-Za-z0-9_-]+$/, 'only letters A–Z a–z, digits, - and _ are allowed'),
-  on_hand: z.string().regex(/^\d{1,9}$/, 'must be a whole number of at least 0').transform(Number),
+  on_hand: z.string().transform((v, ctx) => {
+    if (!/^\d+$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number of at least 0' });
+      return z.NEVER;
+    }
+    const n = Number(v);
+    if (n > MAX_ON_HAND) {
+      ctx.addIssue({ code: 'custom', message: `${v} is more than ${MAX_ON_HAND.toLocaleString('en-US')}, the largest count accepted` });
+      return z.NEVER;
+    }
+    return n;
+  }),
 });
 export type StockSheetRow = z.infer<typeof StockSheetRow> & { row: number };
 
 export const STOCK_RULES: Record<StockColumnKey, CellRule> = cellRules(StockSheetRow, { on_hand: 'invalid_quantity' });
 
-/** Parses `shipped_at`: a date (00:00 KST), a date cell's ISO text, or an ISO time with offset. */
-function shippedAt(text: string): Date | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+/** `YYYY-MM-DD`, optionally with `HH:mm[:ss[.fff]]` after a space or `T`, and no offset. */
+const KST_WALL_CLOCK = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?$/;
+
+/**
+ * Parses `shipped_at` (design.md §3: warehouse times are KST, stored UTC): a date (00:00 KST), a
+ * date and time without an offset read as KST wall-clock time (what a warehouse sheet writes, and
+ * what an Excel date or date-time cell holds: the reader gives it as `YYYY-MM-DD[THH:mm:ss]`), or
+ * an ISO time with an offset.
+ */
+export function parseShippedAt(text: string): Date | undefined {
+  const m = KST_WALL_CLOCK.exec(text);
+  if (!m) return parseOffsetTime(text);
+  const [, day, h, mi, sec = '00', frac = ''] = m;
+  if (h === undefined) {
     try {
-      return kstDayStart(text);
+      return kstDayStart(day!);
     } catch {
       return undefined;
     }
   }
-  // A date cell comes as `YYYY-MM-DDThh:mm:ss.sssZ` (Excel's wall time read as UTC): its date is meant, in KST.
-  const cellDate = /^(\d{4}-\d{2}-\d{2})T00:00:00(\.000)?Z$/.exec(text);
-  if (cellDate) return kstDayStart(cellDate[1]!);
-  return parseOffsetTime(text);
+  return parseOffsetTime(`${day}T${h}:${mi}:${sec}${frac}+09:00`);
+}
+
+const DAY_MS = 86_400_000;
+/** How far back a shipment may be dated: two years (as far as the marketplaces keep orders). */
+const MAX_SHIPPED_AGE_DAYS = 730;
+
+/** `2025-03-04 09:58 KST`: how a `shipped_at` is shown in messages. */
+export function shippedAtText(d: Date): string {
+  return `${toKstIsoMillis(d).slice(0, 16).replace('T', ' ')} KST`;
+}
+
+/**
+ * Why a parsed `shipped_at` cannot be right, or undefined: more than a day after `now` (a typo or
+ * a planned date), or more than two years before it.
+ */
+export function shippedAtProblem(at: Date, now: Date): string | undefined {
+  if (at.getTime() > now.getTime() + DAY_MS) {
+    return `${shippedAtText(at)} is in the future (more than a day after now, ${shippedAtText(now)}); give the time the parcel left the warehouse`;
+  }
+  if (at.getTime() < now.getTime() - MAX_SHIPPED_AGE_DAYS * DAY_MS) {
+    return `${shippedAtText(at)} is more than 2 years ago; check the year`;
+  }
+  return undefined;
 }
 
 /** One row of a shipment sheet: a tracking number and the parcel it belongs to (design.md §4a). */
@@ -40,9 +85,9 @@ export const ShipmentSheetRow = z.object({
     .string()
     .transform((v, ctx) => {
       if (v === '') return null;
-      const d = shippedAt(v);
+      const d = parseShippedAt(v);
       if (!d) {
-        ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD or a time with offset' });
+        ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD or a date and time YYYY-MM-DD HH:mm[:ss] (KST), or a time with an offset (2025-03-04T09:58:00+09:00)' });
         return z.NEVER;
       }
       return d;

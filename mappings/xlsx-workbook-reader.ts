@@ -12,10 +12,12 @@
  * - Worksheets: parsed by xlsx-sheet-parser.ts, not by exceljs's WorksheetReader.
  * - The zip walk (`parse`). exceljs's loses small last parts at random (xlsx-zip-entries.ts says
  *   why); Excel, LibreOffice and exceljs's own streaming writer all put small parts last. `parse`
- *   here walks the zip with {@link zipEntries} and reads only the sheet wanted: the first visible
+ *   here walks the zip with {@link zipEntries} and reads the sheet wanted: the first visible
  *   worksheet in workbook order, straight from the zip when everything it depends on (rels,
  *   workbook.xml, styles, shared strings) has been seen, else from a temp file once the zip has
  *   ended (Excel writes sharedStrings.xml after the worksheets; LibreOffice writes workbook.xml last).
+ *   The other visible worksheets are only counted (non-blank rows), so that the import can say
+ *   what it did not read; hidden ones are skipped.
  *
  * exceljs is pinned at 4.4.0; the methods used through `super` are its internals
  * (lib/stream/xlsx/workbook-reader.js) and are covered by tests/unit/xlsx-*.test.ts.
@@ -32,6 +34,8 @@ import { SAVE_AS_HINT, SheetFileProblem } from './sheet-reader-errors.js';
 import { decodeXmlChunks } from './xlsx-decode.js';
 import type { ByteChunks } from './xlsx-decode.js';
 import { parseSharedStrings } from './xlsx-shared-strings.js';
+import type { OtherSheet, SheetRow } from './sheet-reader-cells.js';
+import { WorksheetXmlParser } from './xlsx-sheet-parser.js';
 import type { WorkbookContext } from './xlsx-sheet-parser.js';
 import { zipEntries } from './xlsx-zip-entries.js';
 import type { ZipEntry } from './xlsx-zip-entries.js';
@@ -102,12 +106,13 @@ export class WorksheetSource {
   ) {}
 }
 
-/** What {@link SafeWorkbookReader.firstSheet} found: the part path, or why there is none. */
-export type FirstSheet = { path: string } | { problem: string };
+/** What {@link SafeWorkbookReader.firstSheet} found: the part path and sheet name, or why there is none. */
+export type FirstSheet = { path: string; name: string } | { problem: string };
 
 /**
  * exceljs's WorkbookReader with safe decoding and a zip walk that loses no entry. Iterate
- * {@link parse} once: it yields one `worksheet` event, the first visible worksheet, then ends.
+ * {@link parse} once: it yields one `worksheet` event, the first visible worksheet, then walks the
+ * rest of the zip to count the rows of the other visible worksheets ({@link otherSheets}).
  * Call {@link close} when done (also after an error or an early stop).
  */
 export class SafeWorkbookReader extends WorkbookReaderEngine {
@@ -118,6 +123,7 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   private stylesSeen = false;
   private date1904 = false;
   private tempDir: string | undefined;
+  private readonly others = new Map<string, OtherSheet>();
 
   /** `input` is the xlsx file's byte stream; `budgets` cap what each part may unpack to. */
   constructor(input: Readable, budgets: PartBudgets) {
@@ -127,15 +133,16 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   }
 
   /**
-   * Walks the zip and yields the first visible worksheet (workbook order) once. Throws
-   * {@link SheetFileProblem} when the workbook lists no worksheet or its part is missing; zip and
-   * XML errors of exceljs/unzipper propagate.
+   * Walks the zip and yields the first visible worksheet (workbook order) once, then counts the
+   * rows of the other visible worksheets. Throws {@link SheetFileProblem} when the workbook lists
+   * no worksheet or its part is missing; zip and XML errors of exceljs/unzipper propagate.
    */
   override async *parse(): AsyncGenerator<EngineEvent> {
     const zip = unzipper.Parse({ forceStream: true });
     this.input.on('error', (err) => zip.emit('error', err));
     this.input.pipe(zip);
     const keptAside = new Map<string, string>();
+    let yielded = false;
     for await (const entry of zipEntries(zip)) {
       try {
         switch (entry.path) {
@@ -153,24 +160,68 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
               decodeXmlChunks(iterateStream(entry), 'shared strings', this.budgets.sharedStrings),
             );
             break;
-          default:
-            if (!WORKSHEET_PART.test(entry.path) || !this.mayBeFirstSheet(entry.path)) break;
-            if (this.readyForWorksheets()) {
-              yield { eventType: 'worksheet', value: new WorksheetSource(entry.path, iterateStream(entry)) };
-              return; // nothing else in the zip is needed
+          default: {
+            if (!WORKSHEET_PART.test(entry.path)) break;
+            const role = this.roleOf(entry.path);
+            if (role === 'skip') break;
+            if (role !== 'unknown' && this.readyForWorksheets()) {
+              if (role === 'first') {
+                yield { eventType: 'worksheet', value: new WorksheetSource(entry.path, iterateStream(entry)) };
+                yielded = true;
+              } else {
+                await this.countOther(role.name, iterateStream(entry));
+              }
+              break;
             }
             keptAside.set(entry.path, await this.keepAside(entry, keptAside.size));
+          }
         }
       } finally {
         entry.autodrain();
       }
     }
     this.stylesSeen = true; // the zip has ended: a styles part that has not come will not come
-    const first = this.firstSheet();
-    if ('problem' in first) throw new SheetFileProblem(`${first.problem}; ${SAVE_AS_HINT}.`);
-    const file = keptAside.get(first.path);
-    if (!file) throw new SheetFileProblem(`The workbook's first worksheet (${first.path}) is missing from the file; ${SAVE_AS_HINT}.`);
-    yield { eventType: 'worksheet', value: new WorksheetSource(first.path, createReadStream(file)) };
+    if (!yielded) {
+      const first = this.firstSheet();
+      if ('problem' in first) throw new SheetFileProblem(`${first.problem}; ${SAVE_AS_HINT}.`);
+      const file = keptAside.get(first.path);
+      if (!file) throw new SheetFileProblem(`The workbook's first worksheet (${first.path}) is missing from the file; ${SAVE_AS_HINT}.`);
+      yield { eventType: 'worksheet', value: new WorksheetSource(first.path, createReadStream(file)) };
+    }
+    for (const [path, file] of keptAside) {
+      const role = this.roleOf(path);
+      if (typeof role === 'object' && !this.others.has(role.name)) await this.countOther(role.name, createReadStream(file));
+    }
+  }
+
+  /**
+   * The other visible worksheets that hold something, in workbook order; complete once
+   * {@link parse} has ended. A sheet that could not be read is listed with `rows: undefined`.
+   */
+  otherSheets(): OtherSheet[] {
+    return this.worksheets()
+      .flatMap((w) => this.others.get(w.sheet.name) ?? [])
+      .filter((o) => o.rows === undefined || o.rows > 0 || o.header.length > 0);
+  }
+
+  /** Counts the non-blank rows of another visible worksheet; a damaged one is noted, not fatal. */
+  private async countOther(name: string, chunks: ByteChunks): Promise<void> {
+    const parser = new WorksheetXmlParser(this.context());
+    const other: OtherSheet = { name, rows: 0, header: [] };
+    const take = (rows: SheetRow[]) => {
+      for (const r of rows) {
+        if (r.row === 1) other.header = r.cells.map((c) => (c.kind === 'empty' ? '' : c.text.trim()));
+        else other.rows! += 1;
+      }
+    };
+    try {
+      for await (const text of decodeXmlChunks(chunks, 'worksheet', this.budgets.sheet)) take(parser.write(text));
+      take(parser.end());
+    } catch (err) {
+      if (!(err instanceof SheetFileProblem)) throw err;
+      other.rows = undefined;
+    }
+    this.others.set(name, other);
   }
 
   /** Stops reading the file and removes temp files. Safe to call more than once. */
@@ -230,30 +281,50 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
     return this.workbookRels !== undefined && this.model !== undefined && this.stylesSeen && this.strings !== undefined;
   }
 
-  /** Whether a worksheet part may be the one to read (unknown until workbook.xml and rels are read). */
-  private mayBeFirstSheet(path: string): boolean {
-    if (this.workbookRels === undefined || this.model === undefined) return true;
+  /**
+   * What a worksheet part is to this reader: the sheet to read, another visible worksheet (to
+   * count), one to skip (hidden, or not a listed worksheet), or unknown until workbook.xml and its
+   * rels have been read.
+   */
+  private roleOf(path: string): 'first' | { name: string } | 'skip' | 'unknown' {
+    if (this.workbookRels === undefined || this.model === undefined) return 'unknown';
     const first = this.firstSheet();
-    return 'path' in first && first.path === path;
+    if ('path' in first && first.path === path) return 'first';
+    const other = this.worksheets().find((w) => w.path === path && w.visible);
+    return other ? { name: other.sheet.name } : 'skip';
+  }
+
+  /** The worksheets workbook.xml lists, in workbook order, with their zip paths. */
+  private worksheets(): Array<{ sheet: SheetListEntry; path: string; visible: boolean }> {
+    if (!this.model || !this.workbookRels) return [];
+    const rels = new Map(this.workbookRels.map((rel) => [rel.Id, rel]));
+    return (this.model.sheets ?? []).flatMap((sheet) => {
+      const rel = rels.get(sheet.rId);
+      if (!rel || (rel.Type !== undefined && !rel.Type.endsWith('/worksheet'))) return [];
+      return [{ sheet, path: partPath(rel.Target), visible: sheet.state !== 'hidden' && sheet.state !== 'veryHidden' }];
+    });
   }
 
   /**
    * The first visible worksheet in workbook order (the first worksheet if none is visible), as its
-   * zip path; or why there is none.
+   * zip path and name; or why there is none.
    */
   firstSheet(): FirstSheet {
     if (!this.model || !this.workbookRels) {
       return { problem: 'The file is a zip archive but not an Excel workbook (it has no workbook part)' };
     }
-    const rels = new Map(this.workbookRels.map((rel) => [rel.Id, rel]));
-    const worksheets = (this.model.sheets ?? []).flatMap((sheet) => {
-      const rel = rels.get(sheet.rId);
-      if (!rel || (rel.Type !== undefined && !rel.Type.endsWith('/worksheet'))) return [];
-      return [{ sheet, path: partPath(rel.Target) }];
-    });
-    const first = worksheets.find((w) => w.sheet.state !== 'hidden' && w.sheet.state !== 'veryHidden') ?? worksheets[0];
+    const worksheets = this.worksheets();
+    const first = worksheets.find((w) => w.visible) ?? worksheets[0];
     if (!first) return { problem: 'The workbook has no worksheet' };
-    return { path: first.path };
+    return { path: first.path, name: first.sheet.name };
+  }
+
+  /** The names of the visible worksheets other than the one read, in workbook order. */
+  otherSheetNames(): string[] {
+    const first = this.firstSheet();
+    return this.worksheets()
+      .filter((w) => w.visible && !('path' in first && w.path === first.path))
+      .map((w) => w.sheet.name);
   }
 
   /** The context the worksheet parser needs; valid once {@link parse} has yielded. */

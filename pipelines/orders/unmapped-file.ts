@@ -33,8 +33,9 @@ function csvField(v: string | number): string {
  * Writes the unmapped lines for the seller (`orders unmapped --out F`). xlsx: a first sheet of
  * name + option misses that imports as a name + option sheet once SKU코드 is filled in, and a
  * sheet of code misses to copy into a SKU sheet. CSV (UTF-8 with BOM): every line, one kind of row
- * after the other, with the name + option headers. Texts are written exactly (line breaks kept);
- * formula-like values are escaped.
+ * after the other, with the name + option headers. Texts are written exactly (line breaks kept):
+ * in xlsx as string cells; in CSV formula-like values are escaped with `'`, which the sheet
+ * reader removes again on import.
  *
  * @throws Error when the folder does not exist.
  */
@@ -56,7 +57,9 @@ export async function writeUnmappedFile(file: string, lines: UnmappedLine[]): Pr
     const ws = wb.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = headers.map((h, i) => ({ header: h, width: i === 1 || i === 2 ? 36 : i >= 7 ? 60 : 16, style: { alignment: { wrapText: true, vertical: 'top' as const } } }));
     ws.getRow(1).font = { bold: true };
-    for (const r of rows) ws.addRow(escaped(r)).commit();
+    // Plain string cells (never evaluated by Excel): the seller fills this in and imports it, so
+    // the texts must come back exactly, without an escape prefix.
+    for (const r of rows) ws.addRow([...r]).commit();
     ws.commit();
   }
   await wb.commit();

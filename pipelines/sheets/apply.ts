@@ -16,6 +16,8 @@ export interface ChangeCounts {
 /** The summary every sheet import prints (and `--json` returns). */
 export interface ImportSummary {
   file: string;
+  /** The worksheet read (xlsx: the first visible one); null for CSV. */
+  sheet: string | null;
   sha256: string;
   dryRun: boolean;
   rows: number;
@@ -28,6 +30,8 @@ export interface ImportSummary {
   /** Orders still waiting for a mapping afterwards. */
   waitingOrders: number;
   unknownColumns: string[];
+  /** Things to know though the sheet was accepted (other worksheets not imported). */
+  warnings: string[];
   uploadId: number;
 }
 
@@ -40,7 +44,7 @@ class DryRunRollback extends Error {}
  */
 export async function applySheet(
   deps: PipelineDeps,
-  args: { kind: UploadKind; sellerId: number | null; file: string; sha256: string; rows: number; dryRun: boolean; unknownColumns: string[] },
+  args: { kind: UploadKind; sellerId: number | null; file: string; sha256: string; rows: number; dryRun: boolean; unknownColumns: string[]; sheet: string | null; warnings: string[] },
   write: (trx: Knex.Transaction, now: Date) => Promise<Record<string, ChangeCounts>>,
 ): Promise<ImportSummary> {
   const knex = deps.db.knex;
@@ -72,7 +76,7 @@ export async function applySheet(
     releasedOrders: released.created,
     errors: [],
   }, deps.now());
-  return { file: args.file, sha256: args.sha256, dryRun: args.dryRun, rows: args.rows, changes, releasedOrders: released.created, releasedOrderIds: released.keys, waitingOrders: released.waiting, unknownColumns: args.unknownColumns, uploadId };
+  return { file: args.file, sheet: args.sheet, sha256: args.sha256, dryRun: args.dryRun, rows: args.rows, changes, releasedOrders: released.created, releasedOrderIds: released.keys, waitingOrders: released.waiting, unknownColumns: args.unknownColumns, warnings: args.warnings, uploadId };
 }
 
 /**

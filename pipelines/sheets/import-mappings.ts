@@ -94,5 +94,5 @@ export async function importNameSheet(deps: PipelineDeps, sellerOrNull: Seller |
   const issues = [...sheet.issues, ...crossCheckNameRows(rows, sheet.header), ...catalogIssues(rows, known, stored, sheet.header, seller.code)];
   const meta = { kind: 'mappings' as const, sellerId: seller.id, file: name, sha256: sheet.sha256, rows: sheet.rowCount };
   if (issues.length > 0) return rejectSheet(deps, meta, issues);
-  return applySheet(deps, { ...meta, dryRun: options.dryRun, unknownColumns: sheet.header.unknown }, (trx, now) => writeNames(trx, seller.id, rows, now));
+  return applySheet(deps, { ...meta, dryRun: options.dryRun, unknownColumns: sheet.header.unknown, sheet: sheet.sheet, warnings: sheet.warnings }, (trx, now) => writeNames(trx, seller.id, rows, now));
 }

@@ -131,5 +131,5 @@ export async function importSkuSheet(deps: PipelineDeps, sellerOrNull: Seller | 
   issues.push(...codeConflicts(rows, stored, sheet.header, seller.code));
   const meta = { kind: 'skus' as const, sellerId: seller.id, file: name, sha256: sheet.sha256, rows: sheet.rowCount };
   if (issues.length > 0) return rejectSheet(deps, meta, issues);
-  return applySheet(deps, { ...meta, dryRun: options.dryRun, unknownColumns: sheet.header.unknown }, (trx, now) => writeSkus(trx, seller.id, rows, now));
+  return applySheet(deps, { ...meta, dryRun: options.dryRun, unknownColumns: sheet.header.unknown, sheet: sheet.sheet, warnings: sheet.warnings }, (trx, now) => writeSkus(trx, seller.id, rows, now));
 }

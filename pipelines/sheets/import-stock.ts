@@ -27,7 +27,7 @@ export async function importStockSheet(deps: PipelineDeps, sellerOrNull: Seller 
   }
   const meta = { kind: 'stock' as const, sellerId: seller.id, file: name, sha256: sheet.sha256, rows: sheet.rowCount };
   if (issues.length > 0) return rejectSheet(deps, meta, issues);
-  return applySheet(deps, { ...meta, dryRun: options.dryRun, unknownColumns: sheet.header.unknown }, async (trx, now) => {
+  return applySheet(deps, { ...meta, dryRun: options.dryRun, unknownColumns: sheet.header.unknown, sheet: sheet.sheet, warnings: sheet.warnings }, async (trx, now) => {
     const counts: ChangeCounts = { inserted: 0, updated: 0, unchanged: 0 };
     const stored = await findSkusByCode(trx, seller.id, rows.map((r) => r.sku_code));
     const seen = new Set<string>();

@@ -170,4 +170,51 @@ describe('bad input at the command line', () => {
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'mb-cli-fresh-'));
     expectRefused(await run(['sellers', 'list'], { MALLBRIDGE_HOME: fresh }), /run `mallbridge db migrate` first/);
   });
+
+  test('sheet imports: --help says what a dry run of each kind shows', async () => {
+    const help = async (args: string[]) => (await run([...args, 'import', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(await help(['skus'])).toContain('which waiting orders would be released');
+    expect(await help(['mappings'])).toContain('which waiting orders would be released');
+    const stock = await help(['stock']);
+    expect(stock).not.toContain('waiting orders');
+    expect(stock).toContain('how many on_hand counts would change without applying');
+    const shipments = await help(['shipments']);
+    expect(shipments).not.toContain('waiting orders');
+    expect(shipments).toContain('how many parcels would be marked shipped');
+  });
+
+  test('sheet imports: an empty --seller is named as empty; one error is "1 error"; past 200 errors the file that holds them all is named', async () => {
+    const sheet = file('msgs.csv', 'SKU코드,상품명\r\nOK-1,양말\r\n');
+    expectRefused(await run(['skus', 'import', sheet, '--seller', '']), /--seller: the seller code is empty/);
+
+    const one = file('one-error.csv', 'SKU코드,상품명,수량\r\nOK-1,양말,0\r\n');
+    const wrote = await run(['skus', 'import', one, '--seller', 'acme', '--errors-out', path.join(home, 'one-errors.xlsx')]);
+    expect(wrote.code).toBe(2);
+    expect(wrote.stderr).toContain(`Wrote 1 error to ${path.join(home, 'one-errors.xlsx')}`);
+
+    const many = file('many-errors.csv', ['SKU코드,상품명', ...Array.from({ length: 205 }, (_, i) => `BAD ${i},x`)].join('\r\n'));
+    const plain = await run(['skus', 'import', many, '--seller', 'acme']);
+    expect(plain.stderr).toContain('… and 5 more (write them all with --errors-out F)');
+    const out = path.join(home, 'many-errors-list.csv');
+    const listed = await run(['skus', 'import', many, '--seller', 'acme', '--errors-out', out]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain(`Wrote 205 errors to ${out}`);
+    expect(listed.stderr).toContain(`… and 5 more (all 205 are in ${out})`);
+    expect(listed.stderr).not.toContain('write them all with --errors-out');
+  });
+
+  test('an xlsx import names the sheet it read and warns about other sheets with data (human and --json)', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('식품').addRows([['SKU코드', '상품명'], ['MS-1', '과자']]);
+    wb.addWorksheet('의류').addRows([['SKU코드', '상품명'], ['MS-2', '셔츠'], ['MS-3', '바지']]);
+    const xlsx = path.join(home, 'two-sheets.xlsx');
+    await wb.xlsx.writeFile(xlsx);
+    const human = await run(['skus', 'import', xlsx, '--seller', 'acme', '--dry-run']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('Dry run (nothing applied): two-sheets.xlsx (sheet "식품"), 1 row.');
+    expect(human.stdout).toContain('Warning: only the first sheet is read: 의류 (2 rows) was not imported');
+    const json = await run(['skus', 'import', xlsx, '--seller', 'acme', '--dry-run', '--json']);
+    expect(json.json).toMatchObject({ sheet: '식품', warnings: ['only the first sheet is read: 의류 (2 rows) was not imported'] });
+  });
 });

@@ -222,3 +222,42 @@ describe('decodeCsvBytes', () => {
     expect(completeUtf8Prefix(bytes.subarray(0, 5), true)).toEqual(bytes.subarray(0, 5));
   });
 });
+
+describe('rows longer than the header, and our own formula escape', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mb-csv-extra-'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  const write = async (name: string, text: string): Promise<string> => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+  const problems = async (path: string) => {
+    const out: Array<[number, string | undefined, string | undefined]> = [];
+    for await (const row of readSheet(path)) out.push([row.row, row.problem?.value, row.problem?.message]);
+    return out;
+  };
+
+  test('a value past the header\'s last column marks the row (an unquoted comma); shorter rows and trailing empty fields do not', async () => {
+    const path = await write('extra.csv', 'sku_code,sku_name,seller_code\r\nR-1,Shirt,RC-1\r\nR-2,Short\r\nR-3,Shirt, blue,RC-3\r\nR-4,Sock,RC-4,,\r\n');
+    expect(await problems(path)).toEqual([
+      [1, undefined, undefined],
+      [2, undefined, undefined],
+      [3, undefined, undefined],
+      [4, 'R-3,Shirt, blue,RC-3', 'row has 4 fields, the header 3: a comma inside a value must be in double quotes (save the file from Excel as CSV UTF-8 to have that done), or give the extra column a header'],
+      [5, undefined, undefined],
+    ]);
+    const tabs = await write('extra.txt', 'sku_code\tsku_name\r\nA\tB\tC\r\n');
+    expect((await problems(tabs))[1]![2]).toMatch(/^row has 3 fields, the header 2: a tab inside a value/);
+  });
+
+  test('an apostrophe before = + - @ (what our CSV files write) is taken off; any other apostrophe stays', async () => {
+    const path = await write('escaped.csv', "a,b,c,d,e,f,g\r\n'=1+2,'+red,'-PROMO-1,'@home,'0012,''-x,it's\r\n");
+    expect(await texts(path)).toEqual([
+      [1, ['a', 'b', 'c', 'd', 'e', 'f', 'g']],
+      [2, ['=1+2', '+red', '-PROMO-1', '@home', "'0012", "''-x", "it's"]],
+    ]);
+  });
+});

@@ -168,6 +168,24 @@ describe('zip order and sheet choice', () => {
     expect(await shortRows(fixture('multisheet.xlsx'))).toEqual([[1, ['t:데이터 시트']]]);
   });
 
+  test('the sheet read is named before its first row; the other visible sheets with anything in them are counted after the last (hidden ones never)', async () => {
+    const seen = async (name: string) => {
+      const events: unknown[] = [];
+      for await (const row of readSheet(fixture(name), undefined, {
+        onSheet: (sheet, others) => events.push(['sheet', sheet, others]),
+        onOtherSheets: (others) => events.push(['others', others]),
+      })) {
+        events.push(row.row);
+      }
+      return events;
+    };
+    // Straight from the zip (the other sheet comes after the one read).
+    expect(await seen('shared-first.xlsx')).toEqual([['sheet', '첫 시트', ['둘째']], 1, 2, 4, ['others', [{ name: '둘째', rows: 0, header: [expect.any(String)] }]]]);
+    // Kept aside until the zip ends (no shared strings part); workbook order, not part names.
+    expect(await seen('multisheet.xlsx')).toEqual([['sheet', '데이터', ['기타']], 1, ['others', [{ name: '기타', rows: 0, header: ['기타 시트'] }]]]);
+    expect(await seen('libreoffice-order.xlsx')).toEqual([['sheet', 'Sheet1', []], 1, 2, 4, ['others', []]]);
+  });
+
   test('a small last part is never lost (exceljs 4.4 drops it at random): 20 reads agree', async () => {
     // styles.xml is the last zip entry; when exceljs's walk loses it, the date reads as a number.
     for (let i = 0; i < 20; i++) {
