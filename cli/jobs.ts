@@ -10,11 +10,19 @@ function short(iso: string | null): string {
   return iso ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : '—';
 }
 
+/** Longest error or skip reason shown in the table (the whole text is in `--json`). */
+const MAX_REASON = 100;
+
+function clip(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > MAX_REASON ? `${one.slice(0, MAX_REASON - 1)}…` : one;
+}
+
 function lastRunText(r: JobShopStatus): string {
   const l = r.lastRun;
   if (!l) return 'never';
   const took = l.durationMs !== null ? ` ${durationText(l.durationMs)}` : ' since';
-  const detail = l.status === 'running' ? `(${l.owner})` : [l.error, countsText(l.counts)].filter(Boolean).join(' — ');
+  const detail = l.status === 'running' ? `(${l.owner})` : [l.error ? clip(l.error) : null, countsText(l.counts)].filter(Boolean).join(' — ');
   return `${short(l.startedAt)} ${l.status}${took}${detail ? ` ${detail}` : ''}`;
 }
 
@@ -30,7 +38,7 @@ export function statusText(s: JobsStatus): string {
     if (job.shops.length === 0) rows.push([job.id, '(no eligible shop)', '', job.schedule, '', '']);
     for (const r of job.shops) {
       const due = r.backoffUntil ? `backoff → ${short(r.backoffUntil)}` : r.eligible ? short(r.nextDue) : 'not eligible';
-      const skip = r.lastSkip ? ` [skipped ${short(r.lastSkip.at)}: ${r.lastSkip.reason ?? ''}]` : '';
+      const skip = r.lastSkip ? ` [skipped ${short(r.lastSkip.at)}: ${clip(r.lastSkip.reason ?? '')}]` : '';
       rows.push([job.id, r.shop, `${lastRunText(r)}${skip}`, due, String(r.consecutiveFailures), leaseText(r)]);
     }
   }
@@ -39,6 +47,7 @@ export function statusText(s: JobsStatus): string {
     out.push('', table(['shop', 'health', 'auth failures', 'back-off until', 'licence expires'], s.shops.map((h) => [h.shop, h.health, String(h.authFailures), h.backoffUntil ? short(h.backoffUntil) : '—', h.licenceExpiresOn ?? '—'])));
   }
   if (s.warnings.length > 0) out.push('', ...s.warnings.map((w) => `warning: ${w}`));
+  if (rows.some((r) => r[2]!.includes('…'))) out.push('', 'Long reasons are cut at 100 characters; `mallbridge jobs status --json` has them whole.');
   return out.join('\n');
 }
 

@@ -12,6 +12,8 @@ import type { JobDefinition, JobOptions, JobResult } from './registry.js';
 
 /** The outcome of one job for one shop. */
 export interface ShopRunResult {
+  /** The run failed on a configuration problem of the shop (exit 2 when every shop did). */
+  badInput?: boolean;
   /** null for a job that covers every shop at once (`reconcile`). */
   shopId: number | null;
   shop: string;
@@ -102,6 +104,8 @@ export class JobRunner {
   private readonly backoff: BackoffPolicy;
   private readonly log: Logger;
   private readonly active = new Map<string, ActiveRun>();
+  /** The configuration errors of runs that failed on them, by run id (see runJobNow). */
+  private readonly badInputs = new Map<number, MallbridgeError>();
   private stopping = false;
 
   constructor(
@@ -134,8 +138,8 @@ export class JobRunner {
    *
    * @throws InputError when `shop` does not fit the job's scope (a per-shop job without a shop,
    *   an all-shops job with one).
-   * @throws MallbridgeError with exit code 2 (a stored credential that cannot be decrypted…),
-   *   after recording the run as failed.
+   * A configuration problem of the shop (a stored credential that cannot be decrypted…) is a
+   * failed run marked `badInput`, its error kept for {@link badInputOf}.
    */
   async run(job: JobDefinition, shop: Shop | null, request: RunRequest): Promise<ShopRunResult> {
     const shopId = shop?.id ?? null;
@@ -247,7 +251,7 @@ export class JobRunner {
     );
 
     let result: ShopRunResult;
-    let fatal: unknown;
+    let badInput: MallbridgeError | undefined;
     try {
       const r: JobResult = await Promise.race([work, timeout, lost]);
       const warnings = r.warnings ?? [];
@@ -268,12 +272,17 @@ export class JobRunner {
       }
       if (!(err instanceof MallbridgeError) || err.exitCode === 1) this.log.error(`${job.id} ${label}: ${status === 'timed_out' ? 'timed out' : 'failed'}: ${message}`, { job: job.id, shopId: shopId, runId, error: err });
       result = { shopId, shop: label, status, counts: {}, error: message, runId, durationMs: Date.now() - started, warnings: [] };
-      if (err instanceof MallbridgeError && err.exitCode === 2) fatal = err;
+      if (err instanceof MallbridgeError && err.exitCode === 2) badInput = err;
     } finally {
       clearTimeout(timer);
     }
     this.log.info(`${job.id} ${label}: ${result.status} in ${durationText(Date.now() - runStarted)}`, { job: job.id, shopId: shopId, runId, status: result.status, durationMs: Date.now() - runStarted, counts: result.counts, ...(result.error ? { error: result.error } : {}) });
-    if (fatal) throw fatal;
+    // A configuration problem of this shop (credentials that cannot be decrypted…) fails this
+    // shop only; the other shops of the run go on (runJobNow turns "every shop" into exit 2).
+    if (badInput) {
+      result.badInput = true;
+      this.badInputs.set(runId, badInput);
+    }
 
     // Finished: the caller releases. Timed out or lease lost with the pipeline still busy: keep
     // the lease (if still ours) a while so nobody starts the same work on top of it.
@@ -304,6 +313,11 @@ export class JobRunner {
       await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), sleep(Math.max(1, deadline - Date.now()))]);
     }
     return this.active.size;
+  }
+
+  /** The configuration error (exit 2) a run failed on, if any. */
+  badInputOf(runId: number): MallbridgeError | undefined {
+    return this.badInputs.get(runId);
   }
 
   /** No new runs start from now on (waiting ones give up and record `skipped`). */
@@ -343,7 +357,8 @@ export class JobRunner {
  * A job whose scope is `all` (`reconcile`) runs once for every shop together (one row) and takes
  * no shops.
  *
- * @throws InputError when shops are given for an all-shops job; exit-2 errors of a run.
+ * @throws InputError when shops are given for an all-shops job; the exit-2 error of the first
+ *   shop when every shop failed on its configuration (one such shop among others fails only itself).
  */
 export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: Shop[] | undefined, options: JobOptions, settings: RunnerSettings & { wait?: boolean; onWait?: RunRequest['onWait']; runner?: JobRunner } = {}): Promise<ShopRunResult[]> {
   const runner = settings.runner ?? new JobRunner(deps, settings);
@@ -362,6 +377,9 @@ export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: S
     for (const shop of targets) {
       results.push(await runner.run(job, shop, { trigger: 'command', wait: settings.wait ?? true, explicit: shops !== undefined, options, ...(settings.onWait ? { onWait: settings.onWait } : {}) }));
     }
+    // Every shop failed on its configuration: nothing was done, say so as bad input (exit 2).
+    const first = results[0];
+    if (first && results.every((r) => r.badInput)) throw runner.badInputOf(first.runId) ?? new InputError(first.error ?? 'bad configuration');
     return results;
   } finally {
     process.off('SIGINT', interrupted);

@@ -5,7 +5,7 @@ import { listShops, shopLabel, type Shop } from '../data/stores/shops.js';
 import { nextDue } from './cron.js';
 import { licenceWarningOf } from './credentials-check.js';
 import { authBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './health.js';
-import { kstIso } from './kst.js';
+import { kstIso, kstText } from './kst.js';
 import { JOBS, type JobDefinition } from './registry.js';
 import { leaseName } from './lease.js';
 
@@ -106,7 +106,7 @@ export async function jobsStatus(conn: Conn, now: Date, options: { jobs?: readon
     const b = authBackoff(s, now, options.backoff ?? DEFAULT_BACKOFF);
     const licenceWarning = licenceWarningOf(s, now);
     if (licenceWarning) warnings.push(licenceWarning);
-    if (s.health === 'unhealthy') warnings.push(`${shopLabel(s)} is unhealthy${s.healthMessage ? `: ${s.healthMessage}` : ''}${b ? ` (${b.reason.replace(/:.*$/s, '')})` : ''}`);
+    if (s.health === 'unhealthy') warnings.push(`${shopLabel(s)} is unhealthy${s.healthMessage ? `: ${s.healthMessage}` : ''}${b ? ` (backing off until ${kstText(b.until)} after ${b.failures} authentication failure${b.failures === 1 ? '' : 's'} in a row)` : ''}`);
     return {
       shopId: s.id,
       shop: shopLabel(s),

@@ -20,7 +20,9 @@ export async function testShop(deps: PipelineDeps, shop: Shop): Promise<ShopTest
   const source = openShopConnector(deps, shop);
   try {
     const result = await source.testConnection();
-    await recordShopHealth(deps.db.knex, shop.id, result.ok, result.ok ? null : result.message, !result.ok, deps.now());
+    // Only a refusal of the credentials counts towards the authentication back-off: a marketplace
+    // outage or a wrong URL makes the shop unhealthy without pausing its runs.
+    await recordShopHealth(deps.db.knex, shop.id, result.ok, result.ok ? null : result.message, !result.ok && result.authRefused === true, deps.now());
     return { shopId: shop.id, shop: shopLabel(shop), ...result };
   } finally {
     await source.close();

@@ -6,7 +6,7 @@
  * an answer means for an order; see write-*.ts.
  */
 import { ApiError, ResponseShapeError } from '../../lib/errors.js';
-import { callMarketplace, excerpt, parseJson, type AnswerReader, type HttpAnswer, type HttpContext } from '../shared/http.js';
+import { callMarketplace, excerpt, notJsonText, parseJson, type AnswerReader, type HttpAnswer, type HttpContext } from '../shared/http.js';
 import { parseShape } from '../shared/shape.js';
 import { isErrorEntry, messagesOf, orderApiReader, rakutenFailure } from './client.js';
 import {
@@ -122,7 +122,7 @@ function shippingReader(): AnswerReader<ShippingAnswer> {
     },
     ok(answer) {
       const body = parseJson(answer.text);
-      if (body === undefined) throw new ResponseShapeError({ mall: MALL, call, issues: [{ path: '', message: `not JSON: ${excerpt(answer.text)}` }] });
+      if (body === undefined) throw new ResponseShapeError({ mall: MALL, call, issues: [{ path: '', message: notJsonText(answer.text) }] });
       return { status: answer.status, messages: parseShape(UpdateOrderShippingResponse, body, MALL, call).MessageModelList };
     },
     fail(answer) {
@@ -170,7 +170,7 @@ function inventoryReader(): AnswerReader<InventoryAnswer> {
       const parsed = errorsOf(answer);
       if (parsed.success) return { applied: false, status: answer.status, errors: parsed.data.errors };
       if (answer.text.trim() !== '' && parseJson(answer.text) === undefined) {
-        throw new ResponseShapeError({ mall: MALL, call, issues: [{ path: '', message: `not JSON: ${excerpt(answer.text)}` }] });
+        throw new ResponseShapeError({ mall: MALL, call, issues: [{ path: '', message: notJsonText(answer.text) }] });
       }
       return { applied: true };
     },

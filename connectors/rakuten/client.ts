@@ -3,7 +3,7 @@
  * `callMarketplace` (one limiter, one retry policy). Nothing here maps or pages; see index.ts.
  */
 import { ApiError, ResponseShapeError, type ApiErrorKind } from '../../lib/errors.js';
-import { callMarketplace, excerpt, parseJson, type AnswerReader, type HttpAnswer, type HttpContext } from '../shared/http.js';
+import { callMarketplace, excerpt, notJsonText, parseJson, type AnswerReader, type HttpAnswer, type HttpContext } from '../shared/http.js';
 import { parseShape } from '../shared/shape.js';
 import {
   GatewayError,
@@ -129,7 +129,7 @@ export function orderApiReader<T>(call: string, read: (body: unknown) => T, perO
     ok(answer) {
       const body = parseJson(answer.text);
       if (body === undefined) {
-        throw new ResponseShapeError({ mall: MALL, call, issues: [{ path: '', message: `not JSON: ${excerpt(answer.text)}` }] });
+        throw new ResponseShapeError({ mall: MALL, call, issues: [{ path: '', message: notJsonText(answer.text) }] });
       }
       return read(body);
     },

@@ -163,7 +163,8 @@ export function createRakutenConnector(ctx: ConnectorContext<RakutenCredentials>
       } catch (err) {
         const sentence = failureSentence(err, baseUrl, expiry.passed, ctx.credentials);
         const auth = err instanceof ApiError && err.kind === 'auth';
-        return { ok: false, message: expiry.warning && !auth ? `${sentence}. ${expiry.warning}` : sentence };
+        const refused = err instanceof ApiError && (err.kind === 'auth' || err.kind === 'forbidden');
+        return { ok: false, message: expiry.warning && !auth ? `${sentence}. ${expiry.warning}` : sentence, authRefused: refused };
       }
     },
 

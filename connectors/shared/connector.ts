@@ -42,6 +42,12 @@ export interface PullOptions {
 export interface ConnectionTest {
   ok: boolean;
   message: string;
+  /**
+   * The marketplace refused the credentials (authentication or permission): counts towards the
+   * shop's authentication back-off. Network and server trouble do not (the shop is unhealthy, its
+   * runs are not paused).
+   */
+  authRefused?: boolean;
 }
 
 /** The read side every marketplace connector offers the orders pipeline. */

@@ -165,7 +165,17 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** The first 300 characters of a body, for error messages. */
+/**
+ * What a body that should have been JSON looks like, without its content: a successful answer
+ * carries buyers' names and addresses, which must never reach a log or `job_runs.error`.
+ */
+export function notJsonText(text: string): string {
+  const t = text.trimStart();
+  const kind = t.startsWith('<') ? 'an HTML or XML page' : t.startsWith('{') || t.startsWith('[') ? 'JSON cut off or broken' : 'plain text';
+  return `not JSON: ${kind}, ${text.length.toLocaleString('en-US')} characters (content not logged)`;
+}
+
+/** The first 300 characters of a body, for messages about error answers (never for successful ones: see {@link notJsonText}). */
 export function excerpt(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

@@ -138,4 +138,25 @@ describe('run, worker and jobs status on the embedded database', () => {
     expect(pull.nextDue).toMatch(/^\d{4}-\d\d-\d\dT\d\d:05:00\.000\+09:00$/);
     expect(s.shops.map((x) => x.health)).toEqual(['healthy', 'healthy']);
   });
+
+  test('a shop whose credentials cannot be decrypted fails alone: the other shops run, the table is printed, exit 1', async () => {
+    const k = t.db.knex;
+    const row = (await k('shops').where('id', 2).first('credentials')) as { credentials: string };
+    // Stored under another key (as if added with a different MALLBRIDGE_SECRET_KEY).
+    const { encryptCredentials } = await import('../../lib/secrets.js');
+    await k('shops').where('id', 2).update({ credentials: encryptCredentials(crypto.randomBytes(32), { serviceSecret: 'SP1', licenseKey: 'SL1' }) });
+    try {
+      const r = await runCli(['run', 'orders:pull', '--json'], env);
+      expect(r.code).toBe(1);
+      const results = (r.json as { results: Array<{ shopId: number; status: string; error: string | null; badInput?: boolean }> }).results;
+      expect(results.map((x) => [x.shopId, x.status])).toEqual([[1, 'succeeded'], [2, 'failed']]);
+      expect(results[1]!.error).toMatch(/cannot be decrypted: MALLBRIDGE_SECRET_KEY/);
+      const human = await runCli(['run', 'orders:pull'], env);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toMatch(/shop 1 .*succeeded/);
+      expect(human.stdout).toMatch(/shop 2 .*failed.*cannot be decrypted/);
+    } finally {
+      await k('shops').where('id', 2).update({ credentials: row.credentials });
+    }
+  });
 });
