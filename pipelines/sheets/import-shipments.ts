@@ -23,6 +23,7 @@ async function parcelOf(deps: PipelineDeps, r: ShipmentSheetRow): Promise<Fulfil
     const fo = await findFulfillmentOrderById(conn, r.fulfillment_order_id);
     if (!fo) return { reason: 'unknown_order', column: 'fulfillment_order_id', message: `there is no fulfillment order ${r.fulfillment_order_id}` };
     if (r.mall_order_id !== null && fo.mallOrderId !== r.mall_order_id) return { reason: 'conflict', column: 'fulfillment_order_id', message: `fulfillment order ${fo.id} belongs to order ${fo.mallOrderId}, not ${r.mall_order_id}` };
+    if (r.mall_package_id !== null && fo.mallPackageId !== r.mall_package_id) return { reason: 'conflict', column: 'fulfillment_order_id', message: `fulfillment order ${fo.id} is package ${fo.mallPackageId} of order ${fo.mallOrderId}, not package ${r.mall_package_id}` };
     return fo;
   }
   if (r.mall_order_id === null) return { reason: 'required', column: 'mall_order_id', message: 'give fulfillment_order_id or mall_order_id' };
