@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { findSellerByCode } from '../data/stores/sellers.js';
 import { InputError } from '../lib/errors.js';
-import { addShop, listShops, resolveShop, shopView, updateShopSettings } from '../pipelines/shops.js';
+import { addShop, listShops, resolveShop, shopView, shopWarnings, updateShopSettings } from '../pipelines/shops.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
 
@@ -15,6 +15,11 @@ function onOff(value: string): boolean {
 
 function flags(v: ReturnType<typeof shopView>): string {
   return [v.autoOrderSync && 'sync', v.autoOrderConfirm && 'confirm', v.autoInstruct && 'instruct', v.autoStockSync && 'stock'].filter(Boolean).join(',') || '-';
+}
+
+/** Prints each warning on stderr (the command still succeeds; `--json` carries them too). */
+function warn(warnings: string[]): void {
+  for (const w of warnings) process.stderr.write(`Warning: ${w}\n`);
 }
 
 /** `mallbridge shops add | update | list` (design.md §8). All offline: no marketplace is called. */
@@ -55,7 +60,9 @@ export function registerShops(program: Command): void {
           autoStockSync: opts.autoStockSync,
         });
         const view = shopView(shop, app.secretKey());
-        emit(app.json, view, () => `Added ${shop.mall} shop ${shop.mallShopId} for seller ${shop.sellerCode}: id ${shop.id} (credentials stored encrypted: ${Object.entries(view.credentials).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
+        const warnings = shopWarnings(shop, deps.now());
+        warn(warnings);
+        emit(app.json, { ...view, warnings }, () => `Added ${shop.mall} shop ${shop.mallShopId} for seller ${shop.sellerCode}: id ${shop.id} (credentials stored encrypted: ${Object.entries(view.credentials).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
       }),
     );
 
@@ -76,7 +83,7 @@ export function registerShops(program: Command): void {
       action(async (app, ref: string, opts: { credentialsFile?: string; autoSync?: boolean; autoConfirm?: boolean; autoInstruct?: boolean; autoStockSync?: boolean; shopUrl?: string; apiBaseUrl?: string; carrierCode?: string; rateLimit?: string }) => {
         const deps = await app.deps();
         const shop = await resolveShop(deps.db.knex, ref);
-        const updated = await updateShopSettings(deps, shop, {
+        const { shop: updated, healthReset } = await updateShopSettings(deps, shop, {
           ...(opts.credentialsFile !== undefined ? { credentialsFile: opts.credentialsFile } : {}),
           ...(opts.autoSync !== undefined ? { autoOrderSync: opts.autoSync } : {}),
           ...(opts.autoConfirm !== undefined ? { autoOrderConfirm: opts.autoConfirm } : {}),
@@ -89,9 +96,14 @@ export function registerShops(program: Command): void {
         });
         const view = shopView(updated, app.secretKey());
         const before = shopView(shop, app.secretKey());
-        const changed = (Object.keys(view) as Array<keyof typeof view>).filter((k) => JSON.stringify(view[k]) !== JSON.stringify(before[k])).map((k) => (k === 'credentials' ? 'credentials' : `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(view[k])}`));
+        const changed = (Object.keys(view) as Array<keyof typeof view>)
+          .filter((k) => k !== 'health' && k !== 'healthMessage' && JSON.stringify(view[k]) !== JSON.stringify(before[k]))
+          .map((k) => (k === 'credentials' ? 'credentials' : `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(view[k])}`));
         if (opts.credentialsFile !== undefined && !changed.includes('credentials')) changed.push('credentials (re-encrypted)');
-        emit(app.json, { ...view, changed }, () =>
+        if (healthReset) changed.push(`health reset (was ${before.health}${shop.authFailures > 0 ? `, ${shop.authFailures} authentication failure${shop.authFailures === 1 ? '' : 's'}` : ''}): the next run or \`shops test\` checks it`);
+        const warnings = opts.credentialsFile !== undefined ? shopWarnings(updated, deps.now()) : [];
+        warn(warnings);
+        emit(app.json, { ...view, changed, healthReset, warnings }, () =>
           changed.length ? `Updated shop ${updated.id} (${updated.mall}:${updated.mallShopId}):\n${changed.map((c) => `  ${c}`).join('\n')}` : `Shop ${updated.id} (${updated.mall}:${updated.mallShopId}) already had these settings; nothing changed.`,
         );
       }),

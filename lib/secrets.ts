@@ -94,3 +94,37 @@ export function decryptCredentials(key: Buffer, stored: string, label: string): 
     );
   }
 }
+
+/** Credentials already stored, as {@link checkKeyOpensStored} needs them. */
+export interface StoredCredentials {
+  /** How messages name the owner, e.g. `shop 3 (naver:my-store)`. */
+  label: string;
+  credentials: string;
+}
+
+/**
+ * Checks, before new credentials are stored, that `key` is the key the credentials already stored
+ * were encrypted with: a wrong key would leave the database holding credentials under two keys,
+ * and whichever key later runs use, some shops could not be read. The key passes when it opens any
+ * of `stored` (tried in order, so callers put the most telling first); with nothing stored, any
+ * key passes.
+ *
+ * @param keyName names where the key came from in the message: `MALLBRIDGE_SECRET_KEY` or the key file.
+ * @throws ConfigError (exit 2) naming the first stored credentials the key does not open.
+ */
+export function checkKeyOpensStored(key: Buffer, stored: StoredCredentials[], keyName: string): void {
+  if (stored.length === 0) return;
+  for (const s of stored) {
+    try {
+      decryptCredentials(key, s.credentials, s.label);
+      return;
+    } catch {
+      // try the next: one shop stored under another key must not block the rest
+    }
+  }
+  const others = stored.length - 1;
+  throw new ConfigError(
+    `${keyName} does not open the credentials already stored (${stored[0]!.label}${others > 0 ? ` and ${others} other shop${others === 1 ? '' : 's'}` : ''}): use the key they were stored with; nothing was changed`,
+    'MALLBRIDGE_SECRET_KEY',
+  );
+}

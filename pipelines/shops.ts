@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import { parseCredentials } from '../connectors/credentials.js';
+import { licenceExpiryWarning } from '../connectors/rakuten/connection-test.js';
 import type { Conn } from '../data/db.js';
 import { findSellerByCode } from '../data/stores/sellers.js';
-import { findShopById, findShopsByMallId, insertShop, listShops, shopLabel, updateShop, type Shop, type ShopChanges, type ShopOptions } from '../data/stores/shops.js';
+import { findShopById, findShopsByMallId, insertShop, listShops, resetShopHealth, shopLabel, updateShop, type Shop, type ShopChanges, type ShopOptions } from '../data/stores/shops.js';
+import { inTransaction } from '../data/transaction.js';
 import { InputError, type Mall } from '../lib/errors.js';
 import { maskSecret } from '../lib/redact.js';
-import { decryptCredentials, encryptCredentials } from '../lib/secrets.js';
+import { checkKeyOpensStored, decryptCredentials, encryptCredentials } from '../lib/secrets.js';
 import { kstDayStart, kstDate } from '../lib/time.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -31,7 +33,11 @@ export function readCredentialsFile(file: string, mall: Mall) {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError(`cannot read the credentials file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    // A value that names no file (a pasted key or JSON) is never echoed: it may be the secret itself.
+    if (!looksLikePath(file)) throw new InputError('--credentials-file must name a JSON file; credentials are never taken on the command line');
+    // The reason stands in parentheses: a name like `secret=…` is masked up to the next space, and a ':' right after it would go too.
+    throw new InputError(`cannot read the credentials file ${file} (${missing ? 'no such file' : (err as Error).message})`);
   }
   let value: unknown;
   try {
@@ -41,6 +47,16 @@ export function readCredentialsFile(file: string, mall: Mall) {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`the credentials file ${file} must hold one JSON object`);
   return parseCredentials(mall, value);
+}
+
+/**
+ * Whether a `--credentials-file` value that names no existing file could still be a path: it has
+ * a path separator or a dot (`creds.json`, `./x`), and is not JSON or a Naver secret pasted in.
+ */
+function looksLikePath(value: string): boolean {
+  const v = value.trim();
+  if (v.startsWith('{') || v.startsWith('$2')) return false;
+  return /[/\\.]/.test(v);
 }
 
 function checkUrl(value: string | undefined, option: string): string | null {
@@ -57,6 +73,18 @@ function checkUrl(value: string | undefined, option: string): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`${option} must be an http(s) URL`);
   if (url.username || url.password) throw new InputError(`${option} must not carry a user name or password; credentials go in --credentials-file`);
   return v.replace(/\/+$/, '');
+}
+
+/**
+ * An API base URL (design.md §8): http(s), and nothing after the path — every call's path and
+ * query are appended to it, so a `?query` or `#fragment` would garble them.
+ */
+function checkApiBaseUrl(value: string | undefined): string | null {
+  const url = checkUrl(value, '--api-base-url');
+  if (url !== null && /[?#]/.test(url)) {
+    throw new InputError(`--api-base-url must be a base URL without ?query or #fragment: each API path is appended to it`);
+  }
+  return url;
 }
 
 function checkShopUrl(mall: Mall, shopId: string, value: string | undefined): string | null {
@@ -121,12 +149,13 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
   const shopId = input.shopId.trim();
   if (!SHOP_ID.test(shopId)) throw new InputError(`--shop-id "${input.shopId}" must be 1–100 characters of letters, digits, ., _ and -`);
   const shopUrl = checkShopUrl(mall, shopId, input.shopUrl);
-  const apiBaseUrl = checkUrl(input.apiBaseUrl, '--api-base-url');
+  const apiBaseUrl = checkApiBaseUrl(input.apiBaseUrl);
   const carrierCode = checkCarrier(input.carrierCode);
   const rateLimitPerSec = checkRate(input.rateLimit);
   const credentials = readCredentialsFile(input.credentialsFile, mall);
   const taken = await findShopsByMallId(conn, shopId, mall);
   if (taken.length > 0) throw new InputError(`a ${mall} shop ${shopId} is already registered (seller ${taken[0]!.sellerCode}); change it with \`mallbridge shops update ${mall}:${shopId}\``);
+  const key = await keyForStoring(deps);
   await refuseSharedAccount(deps, mall, credentials);
   const expires = licenceExpiry(credentials);
   return insertShop(conn, {
@@ -135,7 +164,7 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
     mallShopId: shopId,
     shopUrl,
     apiBaseUrl,
-    credentials: encryptCredentials(deps.secretKey(true), credentials),
+    credentials: encryptCredentials(key, credentials),
     credentialsExpireAt: expires,
     carrierCode,
     rateLimitPerSec,
@@ -144,6 +173,33 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
     autoInstruct: input.autoInstruct,
     autoStockSync: input.autoStockSync,
   }, deps.now());
+}
+
+/**
+ * The key to store new credentials with (`own`: the shop whose credentials are replaced), checked
+ * to open the credentials of the other shops, so that a wrong MALLBRIDGE_SECRET_KEY never leaves
+ * the database with credentials under two keys. `own`'s old credentials do not count: they are
+ * being replaced, so a shop whose key was lost can be given its credentials again under a new key.
+ *
+ * @throws ConfigError (exit 2, nothing stored) when it opens none of them.
+ */
+async function keyForStoring(deps: PipelineDeps, own?: Shop): Promise<Buffer> {
+  const key = deps.secretKey(true);
+  const shops = await listShops(deps.db.knex);
+  const ordered = shops.filter((s) => s.id !== own?.id);
+  const keyName = deps.config.secretKey ? 'MALLBRIDGE_SECRET_KEY' : `the key file ${deps.config.secretKeyFile}`;
+  checkKeyOpensStored(key, ordered.map((s) => ({ label: shopLabel(s), credentials: s.credentials })), keyName);
+  return key;
+}
+
+/**
+ * Warnings about a shop as stored, for the summary of `shops add` / `shops update` (the command
+ * still succeeds): a Rakuten licence key whose stored expiry date is past or within 14 days.
+ */
+export function shopWarnings(shop: Shop, now: Date): string[] {
+  if (shop.mall !== 'rakuten' || !shop.credentialsExpireAt) return [];
+  const warning = licenceExpiryWarning(kstDate(shop.credentialsExpireAt), now);
+  return warning ? [warning.replace('<shop>', String(shop.id))] : [];
 }
 
 /** The values that identify one marketplace account: Naver's application id, Rakuten's keys. */
@@ -190,22 +246,46 @@ export interface UpdateShopInput extends Partial<ShopOptions> {
   rateLimit?: string;
 }
 
-/** Changes a shop's settings or credentials (offline, like `addShop`). @throws InputError. */
-export async function updateShopSettings(deps: PipelineDeps, shop: Shop, input: UpdateShopInput): Promise<Shop> {
+/** What `shops update` did. */
+export interface ShopUpdate {
+  shop: Shop;
+  /**
+   * The credentials or the API base URL were replaced while the shop had a health record (unhealthy,
+   * authentication failures): health is back to unknown and the back-off ended, since its cause
+   * was just changed.
+   */
+  healthReset: boolean;
+}
+
+/**
+ * Changes a shop's settings or credentials (offline, like `addShop`). Replacing the credentials or
+ * the API base URL resets the shop's health and authentication back-off: the next run or
+ * `shops test` checks the new ones.
+ *
+ * @throws InputError, ConfigError (a key that does not open the stored credentials); nothing changed.
+ */
+export async function updateShopSettings(deps: PipelineDeps, shop: Shop, input: UpdateShopInput): Promise<ShopUpdate> {
   const changes: ShopChanges = {};
   if (input.credentialsFile !== undefined) {
     const credentials = readCredentialsFile(input.credentialsFile, shop.mall);
+    const key = await keyForStoring(deps, shop);
     await refuseSharedAccount(deps, shop.mall, credentials, shop.id);
-    changes.credentials = encryptCredentials(deps.secretKey(true), credentials);
+    changes.credentials = encryptCredentials(key, credentials);
     changes.credentialsExpireAt = licenceExpiry(credentials);
   }
   if (input.shopUrl !== undefined) changes.shopUrl = checkShopUrl(shop.mall, shop.mallShopId, input.shopUrl);
-  if (input.apiBaseUrl !== undefined) changes.apiBaseUrl = input.apiBaseUrl === '' ? null : checkUrl(input.apiBaseUrl, '--api-base-url');
+  if (input.apiBaseUrl !== undefined) changes.apiBaseUrl = input.apiBaseUrl === '' ? null : checkApiBaseUrl(input.apiBaseUrl);
   if (input.carrierCode !== undefined) changes.carrierCode = input.carrierCode === '' ? null : checkCarrier(input.carrierCode);
   if (input.rateLimit !== undefined) changes.rateLimitPerSec = input.rateLimit === '' ? null : checkRate(input.rateLimit);
   for (const k of ['autoOrderSync', 'autoOrderConfirm', 'autoInstruct', 'autoStockSync'] as const) if (input[k] !== undefined) changes[k] = input[k];
   if (Object.keys(changes).length === 0) throw new InputError('nothing to change: give --credentials-file, --auto-… on|off, --shop-url, --api-base-url, --carrier-code or --rate-limit');
-  return updateShop(deps.db.knex, shop.id, changes, deps.now());
+  const causeChanged = changes.credentials !== undefined || (changes.apiBaseUrl !== undefined && changes.apiBaseUrl !== shop.apiBaseUrl);
+  const healthReset = causeChanged && (shop.health !== 'unknown' || shop.authFailures > 0);
+  const updated = await inTransaction(deps.db.knex, async (trx) => {
+    if (healthReset) await resetShopHealth(trx, shop.id);
+    return updateShop(trx, shop.id, changes, deps.now());
+  });
+  return { shop: updated, healthReset };
 }
 
 /**

@@ -26,6 +26,18 @@ function baseUrlSentence(baseUrl: string, what: string): string {
 }
 
 /**
+ * For a shop whose API base URL is not Naver's production one and an answer that carried no
+ * Naver error code (any server says 401 or 5xx): the sentence that the URL may not lead to the
+ * Naver Commerce API at all, else ''. The Rakuten connector says the same of its base URL.
+ */
+function otherServerSentence(err: ApiError, baseUrl: string): string {
+  // No answer, a 404 and a redirect already get the base URL sentence.
+  if (err.kind === 'network' || err.kind === 'not_found' || (err.status !== undefined && err.status >= 300 && err.status < 400)) return '';
+  if (err.code || baseUrl.replace(/\/+$/, '') === NAVER_BASE_URL) return '';
+  return ` The answer carried no Naver error code, and the shop's API base URL ${baseUrl} is not Naver's (${NAVER_BASE_URL}): it may not be the Naver Commerce API — check it, or set it back to production with \`mallbridge shops update <shop> --api-base-url ''\`.`;
+}
+
+/**
  * A sentence a seller can act on for a failed connection test (design.md §1, §8): wrong
  * application id or secret (naming which one when Naver says), a clock more than 5 minutes off,
  * IP not registered, API group missing, wrong base URL (404 GW.NOT_FOUND, a redirect or an answer
@@ -36,6 +48,11 @@ function baseUrlSentence(baseUrl: string, what: string): string {
 export function explainTestFailure(err: unknown, stage: Stage, baseUrl: string): string {
   if (err instanceof ResponseShapeError) return baseUrlSentence(baseUrl, `its ${err.call} call answered in an unexpected form: ${err.message}`);
   if (!(err instanceof ApiError)) return `The connection test failed: ${err instanceof Error ? err.message : String(err)}`;
+  return `${answerSentence(err, stage, baseUrl)}${otherServerSentence(err, baseUrl)}`;
+}
+
+/** {@link explainTestFailure} for an answer (or its absence) of the marketplace. */
+function answerSentence(err: ApiError, stage: Stage, baseUrl: string): string {
   const said = err.code ? ` (Naver: ${err.code})` : ` (HTTP ${err.status ?? '-'})`;
   if (err.code === 'GW.IP_NOT_ALLOWED') return IP_SENTENCE;
   if (err.status !== undefined && err.status >= 300 && err.status < 400) return baseUrlSentence(baseUrl, `it answered with a redirect, HTTP ${err.status}`);
@@ -72,6 +89,11 @@ export function explainTestFailure(err: unknown, stage: Stage, baseUrl: string):
   }
 }
 
+/** Naver refused the application (wrong ID or secret, IP not allowed, API group missing). */
+function isAuthRefusal(err: unknown): boolean {
+  return err instanceof ApiError && (err.kind === 'auth' || err.kind === 'forbidden');
+}
+
 /**
  * The connection test (spec §2, §3.1, §6.2): a token, one feed read of the last 10 minutes (API
  * group 주문 판매자), then one product search of one item (API group 상품). A refused product
@@ -82,13 +104,13 @@ export async function runConnectionTest(api: NaverApi, now: () => Date, baseUrl:
   try {
     await api.tokens.token();
   } catch (err) {
-    return { ok: false, message: explainTestFailure(err, 'token', baseUrl) };
+    return { ok: false, message: explainTestFailure(err, 'token', baseUrl), authRefused: isAuthRefusal(err) };
   }
   try {
     const t = now().getTime() - FEED_END_MARGIN_MS;
     await api.lastChangedStatuses({ from: new Date(t - 10 * 60_000), to: new Date(t), limitCount: 1 });
   } catch (err) {
-    return { ok: false, message: explainTestFailure(err, 'orders', baseUrl) };
+    return { ok: false, message: explainTestFailure(err, 'orders', baseUrl), authRefused: isAuthRefusal(err) };
   }
   const connected = 'Connected to Naver: the application ID and secret are accepted and the order API (주문 판매자) answers from this server.';
   try {

@@ -130,6 +130,14 @@ export async function recordShopHealth(conn: Conn, id: number, healthy: boolean,
     });
 }
 
+/**
+ * Forgets what talking to the marketplace said (health unknown, no authentication failures, so no
+ * back-off): for when the credentials or the API base URL that caused it were just replaced.
+ */
+export async function resetShopHealth(conn: Conn, id: number): Promise<void> {
+  await conn('shops').where({ id }).update({ health: 'unknown', health_message: null, health_checked_at: null, auth_failures: 0 });
+}
+
 export async function findShopById(conn: Conn, id: number): Promise<Shop | undefined> {
   const row = (await baseQuery(conn).where('shops.id', id).first()) as Row | undefined;
   return row ? toShop(row) : undefined;

@@ -54,3 +54,31 @@ describe('the other causes', () => {
     expect(explainTestFailure(html, 'token', BASE)).toMatch(/does not lead to the Naver Commerce API \(its token call answered in an unexpected form/);
   });
 });
+
+describe('a base URL that may not be Naver at all', () => {
+  const other = 'http://127.0.0.1:9/external';
+  const hint = /may not be the Naver Commerce API/;
+
+  test("a code-less 401 (another marketplace's sandbox) and a code-less 501 (a plain web server) add that the URL may not be Naver", () => {
+    const rakuten401 = naverApiError('token', answer(401, { Results: { errorCode: 'ES01-01', message: 'Un-Authorised' } }), true);
+    const refused = explainTestFailure(rakuten401, 'token', other);
+    expect(refused).toMatch(/^Naver refused the application ID or secret \(HTTP 401\)/);
+    expect(refused).toContain(`the shop's API base URL ${other} is not Naver's (https://api.commerce.naver.com/external): it may not be the Naver Commerce API`);
+    const html501 = naverApiError('token', answer(501, '<html><body>Unsupported method</body></html>'), true);
+    expect(explainTestFailure(html501, 'token', other)).toMatch(/^Naver answered with a server error \(HTTP 501\).* it may not be the Naver Commerce API/);
+    const orders401 = naverApiError('last-changed-statuses', answer(401, ''));
+    expect(explainTestFailure(orders401, 'orders', other)).toMatch(hint);
+  });
+
+  test('not added for the production URL, for answers carrying a Naver code, nor where the URL sentence is already given', () => {
+    const codeless = naverApiError('token', answer(401, ''), true);
+    expect(explainTestFailure(codeless, 'token', 'https://api.commerce.naver.com/external')).not.toMatch(hint);
+    expect(explainTestFailure(codeless, 'token', 'https://api.commerce.naver.com/external/')).not.toMatch(hint);
+    expect(explainTestFailure(tokenRefusal('client_secret_sign'), 'token', other)).not.toMatch(hint);
+    expect(explainTestFailure(naverApiError('token', answer(503, { code: 'GW.BLOCK.02' }), true), 'token', other)).not.toMatch(hint);
+    expect(explainTestFailure(naverApiError('token', answer(404, ''), true), 'token', other)).not.toMatch(hint);
+    expect(explainTestFailure(naverApiError('token', answer(302, ''), true), 'token', other)).not.toMatch(hint);
+    const refused = new ApiError({ mall: 'naver', call: 'token', kind: 'network', code: 'ECONNREFUSED', message: 'no answer' });
+    expect(explainTestFailure(refused, 'token', other)).not.toMatch(hint);
+  });
+});

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../lib/config.js';
 import { ConfigError } from '../../lib/errors.js';
-import { decryptCredentials, encryptCredentials, resolveSecretKey } from '../../lib/secrets.js';
+import { checkKeyOpensStored, decryptCredentials, encryptCredentials, resolveSecretKey } from '../../lib/secrets.js';
 
 describe('credentials at rest (AES-256-GCM)', () => {
   const key = crypto.randomBytes(32);
@@ -41,6 +41,21 @@ describe('credentials at rest (AES-256-GCM)', () => {
     const second = resolveSecretKey(config);
     expect(second.source).toBe('file');
     expect(second.key).toEqual(first.key);
+  });
+
+  test('before storing, the key must open the credentials already stored: a wrong key is refused naming the shop', () => {
+    const stored = [
+      { label: 'shop 3 (naver:good)', credentials: encryptCredentials(key, creds) },
+      { label: 'shop 4 (rakuten:r)', credentials: encryptCredentials(key, { serviceSecret: 'SP1_x', licenseKey: 'SL1_y' }) },
+    ];
+    expect(() => checkKeyOpensStored(crypto.randomBytes(32), stored, 'MALLBRIDGE_SECRET_KEY')).toThrow(
+      new ConfigError('MALLBRIDGE_SECRET_KEY does not open the credentials already stored (shop 3 (naver:good) and 1 other shop): use the key they were stored with; nothing was changed'),
+    );
+    expect(() => checkKeyOpensStored(key, stored, 'MALLBRIDGE_SECRET_KEY')).not.toThrow();
+    // One shop stored under another key (before this check existed) does not block the right key.
+    expect(() => checkKeyOpensStored(key, [{ label: 'shop 1 (naver:old)', credentials: encryptCredentials(crypto.randomBytes(32), creds) }, ...stored], 'x')).not.toThrow();
+    // Nothing stored yet: any key will do.
+    expect(() => checkKeyOpensStored(crypto.randomBytes(32), [], 'MALLBRIDGE_SECRET_KEY')).not.toThrow();
   });
 
   test('MySQL without MALLBRIDGE_SECRET_KEY is refused, naming the variable', () => {
