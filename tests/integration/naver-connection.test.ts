@@ -63,17 +63,17 @@ describe('testConnection', () => {
   test('a wrong secret names the secret; a clock 10 minutes off names the clock', async () => {
     const sandbox = await sandboxOf();
     const wrong = await connectorOf(sandbox, { credentials: { ...sandbox.credentials, applicationSecret: '$2a$04$QKLnou1D2cSH19Pia30bcu' } }).testConnection();
-    expect(wrong).toEqual({ ok: false, message: expect.stringMatching(/^Naver refused the application ID or secret: the secret does not match the application ID/) });
+    expect(wrong).toEqual({ ok: false, authRefused: true, message: expect.stringMatching(/^Naver refused the application ID or secret: the secret does not match the application ID/) });
     const ahead = await sandboxOf(() => new Date(t + 10 * 60_000));
     const clock = await connectorOf(ahead).testConnection();
-    expect(clock).toEqual({ ok: false, message: expect.stringMatching(/this server's clock is more than 5 minutes off/) });
+    expect(clock).toEqual({ ok: false, authRefused: true, message: expect.stringMatching(/this server's clock is more than 5 minutes off/) });
   });
 
   test('rate limited: at most 3 attempts, then the sentence', async () => {
     const sandbox = await sandboxOf();
     sandbox.addFault({ kind: '429', times: Infinity });
     const result = await connectorOf(sandbox).testConnection();
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/^Naver is limiting this application's calls \(GW.RATE_LIMIT\)/) });
+    expect(result).toEqual({ ok: false, authRefused: false, message: expect.stringMatching(/^Naver is limiting this application's calls \(GW.RATE_LIMIT\)/) });
     expect(sandbox.received.filter((r) => r.route === 'token')).toHaveLength(3);
   });
 });

@@ -308,7 +308,7 @@ describe('licence keys and the connection test', () => {
     const s = await sandboxWith();
     const shop = { id: 9, mall: 'rakuten' as const, mallShopId: '387654', apiBaseUrl: `${s.baseUrl}/not-the-api`, rateLimitPerSec: 0, autoOrderConfirm: false };
     const result = await connect(s, { shop }).testConnection();
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/answered HTTP 404 to searchOrder: check the shop's API base URL/) });
+    expect(result).toEqual({ ok: false, authRefused: false, message: expect.stringMatching(/answered HTTP 404 to searchOrder: check the shop's API base URL/) });
   });
 
   test('a key pair of two shops is named when Rakuten refuses it', async () => {
