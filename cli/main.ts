@@ -11,6 +11,8 @@ import { registerSandbox } from './sandbox.js';
 import { registerDemo } from './demo.js';
 import { registerWarehouse } from './warehouse.js';
 import { registerReport } from './report.js';
+import { registerUsers } from './users.js';
+import { registerConsole } from './console.js';
 
 /** The `mallbridge` command line (design.md §8). */
 export function buildProgram(): Command {
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerSandbox(program);
   registerWarehouse(program);
   registerReport(program);
+  registerUsers(program);
+  registerConsole(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

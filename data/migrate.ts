@@ -7,6 +7,7 @@ import * as m04 from './migrations/20261129_04_sync.js';
 import * as m05 from './migrations/20261129_05_jobs_users.js';
 import * as m06 from './migrations/20261129_06_order_events.js';
 import * as m07 from './migrations/20261129_07_exports.js';
+import * as m08 from './migrations/20261130_08_login_attempts.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,13 +23,14 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['20261129_05_jobs_users', m05],
   ['20261129_06_order_events', m06],
   ['20261129_07_exports', m07],
+  ['20261130_08_login_attempts', m08],
 ];
 
 /** Every table of the schema (design.md §3, plus the order status history); `db migrate` creates each. */
 export const SCHEMA_TABLES = [
   'sellers', 'shops', 'skus', 'sku_codes', 'name_mappings', 'upload_batches', 'mall_order_lines',
   'fulfillment_orders', 'fulfillment_order_lines', 'shipments', 'export_items', 'sync_cursors',
-  'job_runs', 'job_leases', 'listings', 'instruction_batches', 'users', 'sessions', 'fulfillment_order_events', 'sequences',
+  'job_runs', 'job_leases', 'listings', 'instruction_batches', 'users', 'sessions', 'fulfillment_order_events', 'sequences', 'login_attempts',
 ] as const;
 
 /** Statically imported migrations, so the compiled CLI and jest load them the same way. */

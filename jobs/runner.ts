@@ -360,7 +360,7 @@ export class JobRunner {
  * @throws InputError when shops are given for an all-shops job; the exit-2 error of the first
  *   shop when every shop failed on its configuration (one such shop among others fails only itself).
  */
-export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: Shop[] | undefined, options: JobOptions, settings: RunnerSettings & { wait?: boolean; onWait?: RunRequest['onWait']; runner?: JobRunner } = {}): Promise<ShopRunResult[]> {
+export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: Shop[] | undefined, options: JobOptions, settings: RunnerSettings & { wait?: boolean; onWait?: RunRequest['onWait']; runner?: JobRunner; handleSignals?: boolean } = {}): Promise<ShopRunResult[]> {
   const runner = settings.runner ?? new JobRunner(deps, settings);
   if (job.scope === 'all' && shops !== undefined) throw new InputError(`${job.id} covers every shop at once; it takes no --shop${job.id === 'reconcile' ? ' (for one shop: mallbridge report reconcile --shop S)' : ''}`);
   const targets: Array<Shop | null> = job.scope === 'all' ? [null] : (shops ?? (await listShops(deps.db.knex)).filter((s) => job.eligible(s)));
@@ -370,8 +370,13 @@ export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: S
       .catch(() => undefined)
       .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  // A command owns its process: Ctrl-C ends the run and the process. A server (the console)
+  // passes handleSignals: false and stops its runs itself.
+  const handleSignals = settings.handleSignals ?? true;
+  if (handleSignals) {
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+  }
   try {
     const results: ShopRunResult[] = [];
     for (const shop of targets) {
@@ -382,7 +387,9 @@ export async function runJobNow(deps: PipelineDeps, job: JobDefinition, shops: S
     if (first && results.every((r) => r.badInput)) throw runner.badInputOf(first.runId) ?? new InputError(first.error ?? 'bad configuration');
     return results;
   } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    if (handleSignals) {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    }
   }
 }
