@@ -3,6 +3,22 @@ import { once } from 'node:events';
 import { cellText, discard, partialPath, publish } from './sink-files.js';
 import type { Cell, ListDef, ReportSink } from './model.js';
 
+/**
+ * Resolves on 'drain' or 'close', removing both listeners either way (racing two events.once
+ * calls leaves the loser's listeners behind: thousands of waits would pile them up).
+ */
+function drainedOrClosed(stream: fs.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -51,7 +67,7 @@ export class CsvSink implements ReportSink {
   private async write(text: string): Promise<void> {
     if (this.failed) throw this.failed;
     const { stream } = this.current!;
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    if (!stream.write(text)) await drainedOrClosed(stream);
     if (this.failed) throw this.failed;
   }
 
