@@ -52,7 +52,7 @@ export async function* readSheet(filePath: string, displayName?: string, options
   } catch (err) {
     throw asSheetError(err, name, 'csv');
   }
-  const rows = kind === 'xlsx' ? readXlsx(filePath, limits, { onSheet: options?.onSheet, onOtherSheets: options?.onOtherSheets }) : readCsv(filePath);
+  const rows = kind === 'xlsx' ? readXlsx(filePath, file.size, { onSheet: options?.onSheet, onOtherSheets: options?.onOtherSheets }) : readCsv(filePath);
   let count = 0;
   try {
     for (;;) {

@@ -2,8 +2,8 @@
  * Bytes of one xlsx part → text, safely. exceljs 4.4 decodes every zip chunk on its own
  * (`TextDecoder.decode(chunk)` without `{stream: true}`), so a UTF-8 sequence cut by a chunk
  * boundary becomes U+FFFD (exceljs issues #2063, #2084). Here one streaming decoder spans the
- * whole part, invalid bytes are an error rather than a silent U+FFFD, and a budget stops a zip
- * bomb from unpacking without end.
+ * whole part, and invalid bytes are an error rather than a silent U+FFFD. (The zip-bomb guard
+ * counts the bytes before they get here: xlsx-limits.ts.)
  */
 import { TextDecoder } from 'node:util';
 import { SheetFileProblem } from './sheet-reader-errors.js';
@@ -14,26 +14,15 @@ export type ByteChunks = AsyncIterable<Buffer | Uint8Array | string>;
 /**
  * Decodes an XML part chunk by chunk with one streaming decoder (UTF-8, or UTF-16 when the part
  * starts with its byte-order mark), yielding text chunks. Throws {@link SheetFileProblem} when the
- * bytes are not valid in the encoding, or when the part unpacks to more than `maxChars` characters.
+ * bytes are not valid in the encoding.
  */
-export async function* decodeXmlChunks(chunks: ByteChunks, part: string, maxChars: number): AsyncGenerator<string> {
+export async function* decodeXmlChunks(chunks: ByteChunks, part: string): AsyncGenerator<string> {
   let decoder: TextDecoder | undefined;
   let pending: Buffer | undefined; // the first bytes, until there are enough to see a BOM
-  let total = 0;
-  const emit = (text: string): string => {
-    total += text.length;
-    if (total > maxChars) {
-      throw new SheetFileProblem(
-        `The workbook's ${part} unpacks to more than ${maxChars.toLocaleString('en-US')} characters, far more than ` +
-          'a sheet of this size can hold; the file looks damaged. Open it in Excel and save it again as .xlsx.',
-      );
-    }
-    return text;
-  };
   try {
     for await (const chunk of chunks) {
       if (typeof chunk === 'string') {
-        yield emit(chunk);
+        yield chunk;
         continue;
       }
       let bytes: Uint8Array = chunk;
@@ -45,11 +34,11 @@ export async function* decodeXmlChunks(chunks: ByteChunks, part: string, maxChar
         pending = undefined;
       }
       const text = decoder.decode(bytes, { stream: true });
-      if (text) yield emit(text);
+      if (text) yield text;
     }
     if (!decoder && pending) decoder = decoderFor(pending);
     const tail = decoder ? decoder.decode(pending ?? new Uint8Array(0)) : '';
-    if (tail) yield emit(tail);
+    if (tail) yield tail;
   } catch (err) {
     // Matched by code: TextDecoder's TypeError may come from another realm (e.g. under jest).
     if ((err as { code?: unknown } | undefined)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {

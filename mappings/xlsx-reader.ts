@@ -5,44 +5,35 @@
  * WorksheetXmlParser (xlsx-sheet-parser.ts).
  */
 import { createReadStream } from 'node:fs';
-import type { ReadLimits, ReadOptions, SheetRow } from './sheet-reader-cells.js';
+import type { ReadOptions, SheetRow } from './sheet-reader-cells.js';
 import { decodeXmlChunks } from './xlsx-decode.js';
+import { UnpackBudget } from './xlsx-limits.js';
 import { WorksheetXmlParser } from './xlsx-sheet-parser.js';
 import { SafeWorkbookReader } from './xlsx-workbook-reader.js';
 
 /**
- * How many characters one part may unpack to, per byte of the upload limit: a zip-bomb guard far
- * above what real sheets reach (XML compresses about 5–20×).
- */
-const SHEET_CHARS_PER_BYTE = 40;
-const SHARED_STRING_CHARS_PER_BYTE = 8;
-const OTHER_PART_CHARS_PER_BYTE = 2;
-
-/**
  * Streams the non-blank rows of the first visible worksheet (workbook order) of the xlsx at
- * `filePath`. `listen.onSheet` is told that sheet's name (and the other visible ones') before the
- * first row; `listen.onOtherSheets` the other visible worksheets holding anything, after the last.
- * Throws `SheetFileProblem` when the workbook has no readable worksheet or a part is damaged;
- * errors of the zip itself (unzipper) and of exceljs's parsers propagate for the caller to word.
+ * `filePath`; its size `fileSize` sets how much its parts may unpack to (xlsx-limits.ts).
+ * `listen.onSheet` is told that sheet's name (and the other visible ones') before the first row;
+ * `listen.onOtherSheets` the other visible worksheets holding anything, after the last. Throws
+ * `SheetFileProblem` when the workbook has no readable worksheet, a part is damaged, the parts
+ * read unpack to more than the file's budget, or a cell holds more than Excel allows; errors of
+ * the zip itself (unzipper) and of exceljs's parsers propagate for the caller to word.
  * Stopping early (break, return, error) closes the file and removes temp files.
  */
 export async function* readXlsx(
   filePath: string,
-  limits: ReadLimits,
+  fileSize: number,
   listen: Pick<ReadOptions, 'onSheet' | 'onOtherSheets'> = {},
 ): AsyncGenerator<SheetRow> {
-  const sheetChars = limits.maxBytes * SHEET_CHARS_PER_BYTE;
-  const reader = new SafeWorkbookReader(createReadStream(filePath), {
-    sheet: sheetChars,
-    sharedStrings: limits.maxBytes * SHARED_STRING_CHARS_PER_BYTE,
-    other: limits.maxBytes * OTHER_PART_CHARS_PER_BYTE,
-  });
+  const budget = new UnpackBudget(fileSize);
+  const reader = new SafeWorkbookReader(createReadStream(filePath), budget);
   try {
     for await (const { value: source } of reader.parse()) {
       const first = reader.firstSheet();
       if ('name' in first) listen.onSheet?.(first.name, reader.otherSheetNames());
       const parser = new WorksheetXmlParser(reader.context());
-      for await (const text of decodeXmlChunks(source.chunks, 'worksheet', sheetChars)) {
+      for await (const text of decodeXmlChunks(source.chunks, 'worksheet')) {
         yield* parser.write(text);
       }
       yield* parser.end();

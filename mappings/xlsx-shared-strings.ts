@@ -8,6 +8,7 @@
 import { SaxesParser } from 'saxes';
 import { normaliseLineBreaks } from './sheet-reader-cells.js';
 import { SheetFileProblem } from './sheet-reader-errors.js';
+import { EXCEL_MAX_CELL_CHARS, MAX_CELL_XML_CHARS, saxPendingChars, saxSlices, sharedStringTooLong } from './xlsx-limits.js';
 import { decodeOoxmlEscapes } from './xlsx-values.js';
 
 /** Local name of an element (`x:si` → `si`): some writers prefix the main namespace. */
@@ -18,7 +19,8 @@ export function localName(name: string): string {
 
 /**
  * Parses the shared-string table from decoded XML text, in order: escapes decoded, line breaks
- * normalised to `\n`, nothing else changed. Throws {@link SheetFileProblem} on malformed XML.
+ * normalised to `\n`, nothing else changed. Throws {@link SheetFileProblem} on malformed XML, and
+ * on a string longer than Excel's cell limit (refused as it is read, not once gathered).
  */
 export async function parseSharedStrings(xml: AsyncIterable<string>): Promise<string[]> {
   const strings: string[] = [];
@@ -56,16 +58,24 @@ export async function parseSharedStrings(xml: AsyncIterable<string>): Promise<st
       case 'rPh':
         if (!node.isSelfClosing) phonetic--;
         break;
-      case 'si':
-        strings.push(normaliseLineBreaks(decodeOoxmlEscapes(text)));
+      case 'si': {
+        const item = normaliseLineBreaks(decodeOoxmlEscapes(text));
+        if (item.length > EXCEL_MAX_CELL_CHARS) throw sharedStringTooLong(strings.length + 1);
+        strings.push(item);
         inItem = false;
         text = '';
         break;
+      }
     }
   });
 
   try {
-    for await (const chunk of xml) parser.write(chunk);
+    for await (const chunk of xml) {
+      for (const slice of saxSlices(chunk)) {
+        parser.write(slice);
+        if (text.length + saxPendingChars(parser) > MAX_CELL_XML_CHARS) throw sharedStringTooLong(strings.length + 1);
+      }
+    }
     parser.close();
   } catch (err) {
     if (err instanceof SheetFileProblem) throw err;

@@ -13,6 +13,7 @@ import { SaxesParser } from 'saxes';
 import { EMPTY_CELL, finishCells, textCell } from './sheet-reader-cells.js';
 import type { SheetCell, SheetRow } from './sheet-reader-cells.js';
 import { SheetFileProblem } from './sheet-reader-errors.js';
+import { cellTooLong, EXCEL_MAX_CELL_CHARS, MAX_CELL_XML_CHARS, saxPendingChars, saxSlices } from './xlsx-limits.js';
 import { localName } from './xlsx-shared-strings.js';
 import { columnIndex, columnLetters, decodeOoxmlEscapes, excelSerialToIso, MAX_COLUMNS, numberText } from './xlsx-values.js';
 
@@ -23,9 +24,6 @@ export interface WorkbookContext {
   isDateStyle(styleIndex: number): boolean;
   date1904: boolean;
 }
-
-/** Excel holds at most 32 767 characters in a cell; escapes may take 7 bytes per character. */
-const MAX_CELL_XML_CHARS = 32_767 * 7 + 64;
 
 interface OpenCell {
   col: number;
@@ -61,10 +59,32 @@ export class WorksheetXmlParser {
     this.sax.on('cdata', (text) => this.text(text));
   }
 
-  /** Feeds decoded XML; returns the non-blank rows it completed. */
+  /**
+   * Feeds decoded XML; returns the non-blank rows it completed. Fed in slices so that a cell's
+   * text is refused once it passes Excel's limit, before saxes has gathered it whole.
+   */
   write(xml: string): SheetRow[] {
-    this.guard(() => this.sax.write(xml));
+    for (const slice of saxSlices(xml)) {
+      this.guard(() => this.sax.write(slice));
+      this.checkPending();
+    }
     return this.take();
+  }
+
+  /** What saxes holds, with what the open cell already has, stays within one cell's most. */
+  private checkPending(): void {
+    const cell = this.cell;
+    const held = saxPendingChars(this.sax) + (cell?.value?.length ?? 0) + (cell?.inline?.length ?? 0);
+    if (held <= MAX_CELL_XML_CHARS) return;
+    if (cell) throw this.tooLong(cell);
+    throw new SheetFileProblem(
+      `The worksheet holds more than ${MAX_CELL_XML_CHARS.toLocaleString('en-US')} characters outside any cell ` +
+        `(after row ${this.rowNumber}); the file looks damaged. Open it in Excel and save it again as .xlsx.`,
+    );
+  }
+
+  private tooLong(cell: OpenCell): SheetFileProblem {
+    return cellTooLong(cell.ref, this.rowNumber, columnLetters(cell.col));
   }
 
   /** Ends the document; returns any rows still pending. */
@@ -155,11 +175,7 @@ export class WorksheetXmlParser {
     if (!cell || !this.capture) return;
     if (this.capture === 'v') cell.value += text;
     else cell.inline += text;
-    if ((cell.value?.length ?? 0) + (cell.inline?.length ?? 0) > MAX_CELL_XML_CHARS) {
-      throw new SheetFileProblem(
-        `Cell ${cell.ref} holds more text than Excel allows in a cell (32,767 characters); the file looks damaged.`,
-      );
-    }
+    if ((cell.value?.length ?? 0) + (cell.inline?.length ?? 0) > MAX_CELL_XML_CHARS) throw this.tooLong(cell);
   }
 
   private close(name: string, selfClosing: boolean): void {
@@ -177,6 +193,7 @@ export class WorksheetXmlParser {
       case 'c':
         if (this.cell && this.cells) {
           const value = this.cellValue(this.cell);
+          if (value.kind === 'text' && value.text.length > EXCEL_MAX_CELL_CHARS) throw this.tooLong(this.cell);
           if (value.kind !== 'empty') {
             const cells = this.cells;
             while (cells.length < this.cell.col) cells.push(EMPTY_CELL);

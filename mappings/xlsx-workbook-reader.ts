@@ -18,6 +18,8 @@
  *   ended (Excel writes sharedStrings.xml after the worksheets; LibreOffice writes workbook.xml last).
  *   The other visible worksheets are only counted (non-blank rows), so that the import can say
  *   what it did not read; hidden ones are skipped.
+ * - Zip bombs. Every part read is counted in bytes as it leaves the inflater against one
+ *   {@link UnpackBudget} for the whole file (xlsx-limits.ts); parts not read are never inflated.
  *
  * exceljs is pinned at 4.4.0; the methods used through `super` are its internals
  * (lib/stream/xlsx/workbook-reader.js) and are covered by tests/unit/xlsx-*.test.ts.
@@ -33,6 +35,8 @@ import ExcelJS from 'exceljs';
 import { SAVE_AS_HINT, SheetFileProblem } from './sheet-reader-errors.js';
 import { decodeXmlChunks } from './xlsx-decode.js';
 import type { ByteChunks } from './xlsx-decode.js';
+import { UnpackTooLarge } from './xlsx-limits.js';
+import type { UnpackBudget } from './xlsx-limits.js';
 import { parseSharedStrings } from './xlsx-shared-strings.js';
 import type { OtherSheet, SheetRow } from './sheet-reader-cells.js';
 import { WorksheetXmlParser } from './xlsx-sheet-parser.js';
@@ -91,13 +95,6 @@ const WorkbookReaderEngine = ExcelJS.stream.xlsx.WorkbookReader as unknown as ne
   options: Record<string, string>,
 ) => ExcelJsWorkbookReader;
 
-/** Most a part may unpack to (a zip-bomb guard), in characters (bytes for a worksheet kept aside). */
-export interface PartBudgets {
-  sheet: number;
-  sharedStrings: number;
-  other: number;
-}
-
 /** The worksheet part to read: its zip path and its bytes (the live zip entry or a temp file). */
 export class WorksheetSource {
   constructor(
@@ -117,7 +114,8 @@ export type FirstSheet = { path: string; name: string } | { problem: string };
  */
 export class SafeWorkbookReader extends WorkbookReaderEngine {
   private readonly input: Readable;
-  private readonly budgets: PartBudgets;
+  private readonly budget: UnpackBudget;
+  private zip: Readable | undefined;
   private readonly dateStyles = new Map<number, boolean>();
   private strings: string[] | undefined;
   private stylesSeen = false;
@@ -125,11 +123,11 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   private tempDir: string | undefined;
   private readonly others = new Map<string, OtherSheet>();
 
-  /** `input` is the xlsx file's byte stream; `budgets` cap what each part may unpack to. */
-  constructor(input: Readable, budgets: PartBudgets) {
+  /** `input` is the xlsx file's byte stream; `budget` caps what the parts read may unpack to, together. */
+  constructor(input: Readable, budget: UnpackBudget) {
     super(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
     this.input = input;
-    this.budgets = budgets;
+    this.budget = budget;
   }
 
   /**
@@ -139,6 +137,7 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
    */
   override async *parse(): AsyncGenerator<EngineEvent> {
     const zip = unzipper.Parse({ forceStream: true });
+    this.zip = zip;
     this.input.on('error', (err) => zip.emit('error', err));
     this.input.pipe(zip);
     const keptAside = new Map<string, string>();
@@ -157,7 +156,7 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
             break;
           case 'xl/sharedStrings.xml':
             this.strings = await parseSharedStrings(
-              decodeXmlChunks(iterateStream(entry), 'shared strings', this.budgets.sharedStrings),
+              decodeXmlChunks(this.unpacked(entry), 'shared strings'),
             );
             break;
           default: {
@@ -166,10 +165,10 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
             if (role === 'skip') break;
             if (role !== 'unknown' && this.readyForWorksheets()) {
               if (role === 'first') {
-                yield { eventType: 'worksheet', value: new WorksheetSource(entry.path, iterateStream(entry)) };
+                yield { eventType: 'worksheet', value: new WorksheetSource(entry.path, this.unpacked(entry)) };
                 yielded = true;
               } else {
-                await this.countOther(role.name, iterateStream(entry));
+                await this.countOther(role.name, this.unpacked(entry));
               }
               break;
             }
@@ -204,8 +203,14 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
       .filter((o) => o.rows === undefined || o.rows > 0 || o.header.length > 0);
   }
 
-  /** Counts the non-blank rows of another visible worksheet; a damaged one is noted, not fatal. */
+  /**
+   * Counts the non-blank rows of another visible worksheet; a damaged one is noted, not fatal, and
+   * the rest of its bytes are still read through (and counted), so the zip goes on. Passing the
+   * unpack budget is fatal.
+   */
   private async countOther(name: string, chunks: ByteChunks): Promise<void> {
+    const source = chunks[Symbol.asyncIterator]();
+    const kept: ByteChunks = { [Symbol.asyncIterator]: () => ({ next: () => source.next() }) }; // not closed by a parse error
     const parser = new WorksheetXmlParser(this.context());
     const other: OtherSheet = { name, rows: 0, header: [] };
     const take = (rows: SheetRow[]) => {
@@ -215,11 +220,12 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
       }
     };
     try {
-      for await (const text of decodeXmlChunks(chunks, 'worksheet', this.budgets.sheet)) take(parser.write(text));
+      for await (const text of decodeXmlChunks(kept, 'worksheet')) take(parser.write(text));
       take(parser.end());
     } catch (err) {
-      if (!(err instanceof SheetFileProblem)) throw err;
+      if (!(err instanceof SheetFileProblem) || err instanceof UnpackTooLarge) throw err;
       other.rows = undefined;
+      for (let next = await source.next(); !next.done; next = await source.next());
     }
     this.others.set(name, other);
   }
@@ -227,13 +233,19 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   /** Stops reading the file and removes temp files. Safe to call more than once. */
   async close(): Promise<void> {
     this.input.destroy();
+    this.zip?.destroy();
     const dir = this.tempDir;
     this.tempDir = undefined;
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 
+  /** The entry's bytes as they leave the inflater, counted against the unpack budget. */
+  private unpacked(entry: NodeJS.ReadableStream): ByteChunks {
+    return this.budget.count(iterateStream(entry));
+  }
+
   private decoded(entry: NodeJS.ReadableStream, part: string): Readable {
-    return Readable.from(decodeXmlChunks(iterateStream(entry), part, this.budgets.other));
+    return Readable.from(decodeXmlChunks(this.unpacked(entry), part));
   }
 
   override async _parseRels(entry: NodeJS.ReadableStream): Promise<void> {
@@ -242,7 +254,7 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
 
   override async _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void> {
     let head = '';
-    const text = decodeXmlChunks(iterateStream(entry), 'workbook.xml', this.budgets.other);
+    const text = decodeXmlChunks(this.unpacked(entry), 'workbook.xml');
     async function* watched(): AsyncGenerator<string> {
       for await (const chunk of text) {
         if (head.length < 65_536) head += chunk;
@@ -263,16 +275,8 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
   private async keepAside(entry: ZipEntry, n: number): Promise<string> {
     this.tempDir ??= await mkdtemp(join(tmpdir(), `mallbridge-xlsx-${process.pid}-`));
     const file = join(this.tempDir, `part${n}.xml`);
-    let bytes = 0;
-    const limit = this.budgets.sheet;
-    const capped = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-      for await (const chunk of source) {
-        bytes += chunk.length;
-        if (bytes > limit) throw unpacksTooLarge(entry.path, limit);
-        yield chunk;
-      }
-    };
-    await pipeline(entry, capped, createWriteStream(file));
+    const budget = this.budget;
+    await pipeline(entry, (source: AsyncIterable<Buffer>) => budget.count(source), createWriteStream(file));
     return file;
   }
 
@@ -348,13 +352,6 @@ export class SafeWorkbookReader extends WorkbookReaderEngine {
     }
     return isDate;
   }
-}
-
-function unpacksTooLarge(part: string, limit: number): SheetFileProblem {
-  return new SheetFileProblem(
-    `The workbook's ${part} unpacks to more than ${limit.toLocaleString('en-US')} bytes, far more than a sheet of ` +
-      'this size can hold; the file looks damaged. Open it in Excel and save it again as .xlsx.',
-  );
 }
 
 /** A workbook relationship target as a zip path: relative to `xl/`, or absolute from the root. */
