@@ -1,5 +1,3 @@
-import type { FastifyRequest } from 'fastify';
-
 /** The console's languages (design.md §13, issue 20): Korean (default) and English. */
 export type Lang = 'ko' | 'en';
 
@@ -29,6 +27,9 @@ const en = {
   tooLarge: 'The upload is larger than {mb} MB. Split the sheet or remove unused columns and rows, then upload it again.',
   badRequest: 'The request could not be used: {message}',
   serverError: 'Something went wrong on the server; it has been logged.',
+  headersTooLarge: 'The request headers are too large (usually too many or too large cookies). Delete this site\'s cookies and try again.',
+  requestTimeout: 'The request took too long to arrive. Try again.',
+  requestUnreadable: 'The request could not be read. Reload the page and try again.',
   back: 'Back',
   none: 'None.',
   seller: 'Seller',
@@ -50,6 +51,10 @@ const en = {
   credentialsText: 'or paste the credentials JSON',
   credentialsHelp: 'Naver: {"applicationId": …, "applicationSecret": …}. Rakuten: {"serviceSecret": …, "licenseKey": …, "licenseExpiresAt": "YYYY-MM-DD"}. Stored encrypted; never shown again.',
   credentialsMissing: 'Give the credentials as a JSON file or paste them.',
+  apiBaseUrlRefused: 'Only operators may set the API base URL. Leave it out to use the marketplace\'s production API; nothing was added.',
+  shopTaken: 'This shop or marketplace account is already registered. Ask the warehouse operator.',
+  shopTakenBy: 'This shop id or marketplace account is already registered as {shop} of seller {seller}: one marketplace account is one shop (two would load every order twice). Change that shop instead of adding another.',
+  queryRepeated: 'the parameter {name} was given more than once',
   shopAdded: 'Added shop {shop}.',
   connectionTest: 'Connection test',
   testOk: 'Connected',
@@ -152,6 +157,9 @@ const ko: Record<TextKey, string> = {
   tooLarge: '업로드한 파일이 {mb} MB보다 큽니다. 시트를 나누거나 쓰지 않는 열과 행을 지운 뒤 다시 올리세요.',
   badRequest: '요청을 처리할 수 없습니다: {message}',
   serverError: '서버에서 오류가 발생했습니다. 기록되었습니다.',
+  headersTooLarge: '요청 헤더가 너무 큽니다(대개 쿠키가 너무 많거나 큽니다). 이 사이트의 쿠키를 지우고 다시 시도하세요.',
+  requestTimeout: '요청이 도착하는 데 너무 오래 걸렸습니다. 다시 시도하세요.',
+  requestUnreadable: '요청을 읽을 수 없습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
   back: '돌아가기',
   none: '없음.',
   seller: '판매자',
@@ -173,6 +181,10 @@ const ko: Record<TextKey, string> = {
   credentialsText: '또는 인증 정보 JSON 붙여넣기',
   credentialsHelp: '네이버: {"applicationId": …, "applicationSecret": …}. 라쿠텐: {"serviceSecret": …, "licenseKey": …, "licenseExpiresAt": "YYYY-MM-DD"}. 암호화하여 저장하며 다시 표시하지 않습니다.',
   credentialsMissing: '인증 정보를 JSON 파일로 올리거나 붙여넣으세요.',
+  apiBaseUrlRefused: 'API 기본 URL은 운영자만 정할 수 있습니다. 비워 두면 쇼핑몰의 운영 API를 씁니다. 아무것도 추가하지 않았습니다.',
+  shopTaken: '이 쇼핑몰 또는 마켓 계정은 이미 등록되어 있습니다. 창고 운영자에게 문의하세요.',
+  shopTakenBy: '이 쇼핑몰 ID 또는 마켓 계정은 이미 판매자 {seller}의 {shop}(으)로 등록되어 있습니다. 마켓 계정 하나는 쇼핑몰 하나입니다(둘이면 모든 주문이 두 번 들어옵니다). 새로 추가하지 말고 그 쇼핑몰을 변경하세요.',
+  queryRepeated: '{name} 값이 두 번 이상 주어졌습니다',
   shopAdded: '{shop} 을(를) 추가했습니다.',
   connectionTest: '연결 테스트',
   testOk: '연결됨',
@@ -266,7 +278,6 @@ export function parseLang(value: unknown): Lang | undefined {
 }
 
 /** The request's language: `?lang=` first, then the cookie, then Korean. */
-export function langOf(request: FastifyRequest, cookies: Record<string, string>): Lang {
-  const query = (request.query as Record<string, unknown> | undefined)?.lang;
-  return parseLang(query) ?? parseLang(cookies[LANG_COOKIE]) ?? 'ko';
+export function langOf(langParam: string | undefined, cookies: Record<string, string>): Lang {
+  return parseLang(langParam) ?? parseLang(cookies[LANG_COOKIE]) ?? 'ko';
 }

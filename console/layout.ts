@@ -12,7 +12,7 @@ const NAV: Array<[string, TextKey]> = [
 ];
 
 /** The hidden CSRF field every form of a signed-in page carries. */
-export function csrfField(request: FastifyRequest): Html {
+export function csrfField(request: Pick<FastifyRequest, 'viewer'>): Html {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${request.viewer?.csrfToken ?? ''}">`;
 }
 
@@ -22,20 +22,22 @@ export function flash(kind: 'ok' | 'error' | 'info', text: string | Html): Html 
 }
 
 /** The whole document: header with navigation, language switch and logout, then `body`. */
-export function page(request: FastifyRequest, title: string, body: Html): Html {
+export function page(request: Pick<FastifyRequest, 'url' | 'lang' | 't' | 'viewer'>, title: string, body: Html): Html {
   const t = request.t;
   const path = request.url.split('?')[0] ?? '/';
   const other = request.lang === 'ko' ? 'en' : 'ko';
+  // Query-only: the link stays on this page of this site whatever the request path was (`//evil.example/x`, `/\\evil.example`).
+  const switchLang = `?lang=${other}`;
   const v = request.viewer;
   const header = v
     ? html`<header><strong>${t('appName')}</strong>${NAV.map(([href, key]) => html`<a href="${href}" class="${path.startsWith(href) ? 'active' : ''}">${t(key)}</a>`)}
 <span class="who">${t('signedInAs', { email: v.email, role: v.role === 'operator' ? t('roleOperator') : t('roleSeller', { seller: v.sellerCode ?? '' }) })}</span>
-<a href="${path}?lang=${other}">${t('language')}</a>
+<a href="${switchLang}">${t('language')}</a>
 <form method="post" action="/logout">${csrfField(request)}<button type="submit">${t('logout')}</button></form></header>`
-    : html`<header><strong>${t('appName')}</strong><a class="who" href="${path}?lang=${other}">${t('language')}</a></header>`;
+    : html`<header><strong>${t('appName')}</strong><a class="who" href="${switchLang}">${t('language')}</a></header>`;
   return html`<!doctype html>
 <html lang="${request.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${t('appName')}</title><link rel="stylesheet" href="/assets/console.css"><script src="/assets/console.js" defer></script></head>
+<title>${title} · ${t('appName')}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/console.css"><script src="/assets/console.js" defer></script></head>
 <body>${header}<main><h1>${title}</h1>${body}</main></body></html>`;
 }
 

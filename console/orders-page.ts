@@ -17,6 +17,7 @@ import { sendFile } from './download.js';
 import { NotFoundError } from './errors.js';
 import { html, type Html } from './html.js';
 import { flash, sendPage } from './layout.js';
+import { queryParam } from './query.js';
 
 /** One marketplace order found: its shop, its lines as last seen, its parcels with tracking and history. */
 interface FoundOrder {
@@ -100,11 +101,11 @@ async function unmappedFor(ctx: ConsoleContext, v: Viewer, sellerParam: string |
  * one parcel. Only the viewer's shops are searched; another seller's parcel is 404.
  */
 export function registerOrders(app: FastifyInstance, ctx: ConsoleContext): void {
-  app.get<{ Querystring: { q?: string; seller?: string } }>('/orders', async (request, reply) => {
+  app.get('/orders', async (request, reply) => {
     const t = request.t;
     const v = viewer(request);
-    const q = (request.query.q ?? '').trim().slice(0, 100);
-    const sellerParam = request.query.seller?.trim() || undefined;
+    const q = (queryParam(request, 'q') ?? '').trim().slice(0, 100);
+    const sellerParam = queryParam(request, 'seller')?.trim() || undefined;
     let found: Html = html``;
     if (q) {
       const orders = await findOrders(ctx, v, q);
@@ -128,8 +129,8 @@ ${found}${unmappedView(request, lines, sellerParam ? `?seller=${encodeURICompone
     return sendPage(reply, request, `${shopLabel(shop)} · ${fo.mallOrderId}${fo.mallPackageId ? `/${fo.mallPackageId}` : ''}`, html`${await parcelsView(ctx, request, [fo])}${linesView(request, lines.filter((l) => !fo.mallPackageId || l.mallPackageId === fo.mallPackageId))}`);
   });
 
-  app.get<{ Querystring: { seller?: string } }>('/orders/unmapped.xlsx', async (request, reply) => {
-    const lines = await unmappedFor(ctx, viewer(request), request.query.seller?.trim() || undefined);
+  app.get('/orders/unmapped.xlsx', async (request, reply) => {
+    const lines = await unmappedFor(ctx, viewer(request), queryParam(request, 'seller')?.trim() || undefined);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mallbridge-unmapped-'));
     const file = path.join(dir, 'unmapped.xlsx');
     await writeUnmappedFile(file, lines);

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { deleteExpiredSessions } from '../data/stores/sessions.js';
 import { JobRunner } from '../jobs/runner.js';
@@ -13,12 +15,13 @@ import type { ConsoleContext, ConsoleOptions } from './context.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { BadFormError, registerFormParsers } from './forms.js';
-import { html } from './html.js';
-import { LANG_COOKIE, langOf, parseLang, translator, type Translate } from './i18n.js';
-import { flash, sendPage } from './layout.js';
+import { html, type Html } from './html.js';
+import { LANG_COOKIE, langOf, parseLang, translator, type TextKey, type Translate } from './i18n.js';
+import { flash, page, sendPage } from './layout.js';
 import { registerJobs } from './jobs-page.js';
 import { registerLogin } from './login-page.js';
 import { registerOrders } from './orders-page.js';
+import { queryParam } from './query.js';
 import { registerReports } from './reports-page.js';
 import { registerSheets } from './sheets-page.js';
 import { registerShops } from './shops-page.js';
@@ -45,7 +48,9 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-const PUBLIC = (url: string) => url === '/login' || url.startsWith('/login?') || url.startsWith('/assets/');
+// /favicon.ico is public: a browser asks for it on its own, and redirecting it to /login would
+// issue a new login token behind the form on screen (the first login would then fail).
+const PUBLIC = (url: string) => url === '/login' || url.startsWith('/login?') || url.startsWith('/assets/') || url === '/favicon.ico';
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -56,7 +61,30 @@ const SECURITY_HEADERS = {
 
 function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
   request.t ??= translator('ko');
-  return sendPage(reply, request, String(status), html`${flash('error', message)}<p><a href="/shops">${request.t('back')}</a></p>`, status);
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+  return sendPage(reply, request, String(status), errorBody(request, message), status);
+}
+
+function errorBody(request: Pick<FastifyRequest, 't'>, message: string): Html {
+  return html`${flash('error', message)}<p><a href="/shops">${request.t('back')}</a></p>`;
+}
+
+/**
+ * Answers what Node refuses before Fastify sees a request (headers too large: 431, a timeout:
+ * 408, an unparsable request: 400) with the console's error page in Korean, instead of
+ * Fastify's raw JSON. There is no request to read a language or a session from.
+ */
+function clientErrorPage(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, key]: [number, TextKey] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headersTooLarge'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'requestTimeout'] : [400, 'requestUnreadable'];
+  if (socket.writable) {
+    const t = translator('ko');
+    const body = Buffer.from(page({ url: '/', lang: 'ko', t, viewer: null }, String(status), errorBody({ t }, t(key))).text);
+    const headers = { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length), 'cache-control': 'no-store', connection: 'close', ...SECURITY_HEADERS };
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+    socket.write(body);
+  }
+  socket.destroy(err);
 }
 
 /**
@@ -75,7 +103,17 @@ export async function createConsole(deps: PipelineDeps, overrides: Partial<Conso
   const ctx: ConsoleContext = { deps, options, throttle, runner: new JobRunner(deps), background: new Set(), uploadsDir };
   const log = deps.logger.child({ module: 'console' });
 
-  const app = Fastify({ logger: false, bodyLimit: options.maxUploadBytes, trustProxy: options.trustProxy });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.maxUploadBytes,
+    trustProxy: options.trustProxy,
+    clientErrorHandler: clientErrorPage,
+    // A malformed URL (`/%E0%A4`) and the like, found before any hook runs.
+    frameworkErrors: (err, request, reply) => {
+      request.t = translator('ko');
+      return errorPage(request, reply, 400, request.t('badRequest', { message: redactText(errorText(err)) }));
+    },
+  });
   registerFormParsers(app, options.maxUploadBytes);
   app.decorateRequest('viewer', null);
   // Set by the first hook of every request (reference values cannot be shared decorator defaults).
@@ -84,12 +122,13 @@ export async function createConsole(deps: PipelineDeps, overrides: Partial<Conso
   app.decorateRequest('t', null as unknown as Translate);
 
   app.addHook('onRequest', async (request, reply) => {
-    request.cookies = parseCookies(request.headers.cookie);
-    request.lang = langOf(request, request.cookies);
-    request.t = translator(request.lang);
-    const chosen = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
-    if (chosen) reply.header('set-cookie', serializeCookie(LANG_COOKIE, chosen, { maxAge: 365 * 86400, secure: options.secureCookies }));
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    request.cookies = parseCookies(request.headers.cookie);
+    request.t = translator(langOf(undefined, request.cookies)); // for the 400 of a repeated ?lang=
+    const chosen = parseLang(queryParam(request, 'lang'));
+    request.lang = langOf(chosen, request.cookies);
+    request.t = translator(request.lang);
+    if (chosen) reply.header('set-cookie', serializeCookie(LANG_COOKIE, chosen, { maxAge: 365 * 86400, secure: options.secureCookies }));
     if (PUBLIC(request.url)) {
       request.viewer = request.url.startsWith('/login') ? await viewerOf(ctx, request.cookies[SESSION_COOKIE]) : null;
       return;
@@ -107,6 +146,7 @@ export async function createConsole(deps: PipelineDeps, overrides: Partial<Conso
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    request.t ??= translator('ko'); // an error before the first hook set it
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorPage(request, reply, 413, request.t('tooLarge', { mb: Math.round(options.maxUploadBytes / 1024 / 1024) }));
     if (err instanceof NotFoundError) return errorPage(request, reply, 404, request.t('notFound'));
     if (err instanceof ForbiddenError) return errorPage(request, reply, 403, request.t('forbidden'));
@@ -120,6 +160,7 @@ export async function createConsole(deps: PipelineDeps, overrides: Partial<Conso
 
   app.setNotFoundHandler((request, reply) => errorPage(request, reply, 404, request.t('notFound')));
 
+  app.get('/favicon.ico', (_req, reply) => reply.header('cache-control', 'max-age=86400').code(204).send());
   app.get('/assets/console.css', (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=3600').send(CSS));
   app.get('/assets/console.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(JS));
   app.get('/', (_req, reply) => reply.redirect('/shops', 303));

@@ -18,7 +18,7 @@ import { NotFoundError } from './errors.js';
 import { formOf } from './forms.js';
 import { html, type Html } from './html.js';
 import { csrfField, flash, sendPage } from './layout.js';
-import { findUpload, stageUpload, type SheetKind, type StagedUpload } from './uploads.js';
+import { findUpload, removeUpload, stageUpload, type SheetKind, type StagedUpload } from './uploads.js';
 
 type Importer = (deps: PipelineDeps, seller: Seller, file: string, options: { dryRun: boolean }) => Promise<ImportSummary>;
 
@@ -114,7 +114,12 @@ export function registerSheets(app: FastifyInstance, ctx: ConsoleContext): void 
     const sheet = files.sheet;
     if (!sheet) return sendPage(reply, request, request.t('sheetsTitle'), html`${flash('error', request.t('uploadMissing'))}${await uploadForm(ctx, request)}`, 400);
     const upload = stageUpload(ctx, v.userId, seller, kind, sheet);
-    return runImport(ctx, request, reply, upload, true);
+    try {
+      return await runImport(ctx, request, reply, upload, true);
+    } catch (err) {
+      removeUpload(upload); // an unreadable sheet cannot be applied: keep nothing of it
+      throw err;
+    }
   });
 
   app.post('/sheets/apply', async (request, reply) => {

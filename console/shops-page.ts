@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Shop } from '../data/stores/shops.js';
+import { shopLabel, type Shop } from '../data/stores/shops.js';
 import { InputError } from '../lib/errors.js';
 import { redactText } from '../lib/redact.js';
-import { addShop, shopView, shopWarnings } from '../pipelines/shops.js';
+import { ShopTakenError, addShop, shopView, shopWarnings } from '../pipelines/shops.js';
 import { testShop } from '../pipelines/shop-test.js';
 import { sellerFor, shopFor, visibleSellers, visibleShops } from './access.js';
 import { viewer } from './auth.js';
@@ -61,7 +61,7 @@ async function addForm(ctx: ConsoleContext, request: FastifyRequest, values: Rec
 <label for="mall">${t('mall')}</label><select id="mall" name="mall"><option value="naver" ${values.mall === 'naver' ? 'selected' : ''}>Naver SmartStore</option><option value="rakuten" ${values.mall === 'rakuten' ? 'selected' : ''}>Rakuten Ichiba</option></select>
 <label for="shopId">${t('shopId')}</label><input type="text" id="shopId" name="shopId" value="${values.shopId ?? ''}" required>
 <label for="shopUrl">${t('shopUrl')}</label><input type="text" id="shopUrl" name="shopUrl" value="${values.shopUrl ?? ''}">
-<label for="apiBaseUrl">${t('apiBaseUrl')}</label><input type="text" id="apiBaseUrl" name="apiBaseUrl" value="${values.apiBaseUrl ?? ''}">
+${v.role === 'operator' ? html`<label for="apiBaseUrl">${t('apiBaseUrl')}</label><input type="text" id="apiBaseUrl" name="apiBaseUrl" value="${values.apiBaseUrl ?? ''}">` : ''}
 <label for="credentialsFile">${t('credentialsFile')}</label><input type="file" id="credentialsFile" name="credentialsFile" accept=".json,application/json">
 <label for="credentialsText">${t('credentialsText')}</label><textarea id="credentialsText" name="credentialsText" rows="4" autocomplete="off"></textarea>
 <p class="muted">${t('credentialsHelp')}</p>
@@ -75,6 +75,14 @@ async function shopsPage(ctx: ConsoleContext, request: FastifyRequest, reply: Fa
   return sendPage(reply, request, request.t('navShops'), html`${messages}${shopTable(ctx, request, shops)}${await addForm(ctx, request, values)}`, status);
 }
 
+/** Refused before anything is stored or called: a seller user naming an API base URL (any address the console would then call). */
+class ApiBaseUrlRefused extends Error {}
+
+/** A pipeline sentence without the command-line hints in it (`…; change it with \`mallbridge shops update …\``): console users have no command line. */
+function withoutCommands(message: string): string {
+  return message.split('; ').filter((part) => !part.includes('`mallbridge ')).join('; ');
+}
+
 /**
  * Runs `addShop` (the pipeline behind `shops add`) with the credentials of the form, written for
  * the call to a private temporary file (mode 0600) that is removed right after. Messages naming
@@ -82,7 +90,9 @@ async function shopsPage(ctx: ConsoleContext, request: FastifyRequest, reply: Fa
  */
 async function addShopFromForm(ctx: ConsoleContext, request: FastifyRequest, form: FormBody): Promise<Shop> {
   const f = form.fields;
-  const seller = await sellerFor(ctx, viewer(request), f.seller);
+  const v = viewer(request);
+  if (v.role !== 'operator' && (f.apiBaseUrl ?? '').trim() !== '') throw new ApiBaseUrlRefused();
+  const seller = await sellerFor(ctx, v, f.seller);
   const file = form.files.credentialsFile;
   const text = file ? file.data.toString('utf8') : (f.credentialsText ?? '').trim();
   if (!text) throw new InputError(request.t('credentialsMissing'));
@@ -106,7 +116,11 @@ async function addShopFromForm(ctx: ConsoleContext, request: FastifyRequest, for
       autoStockSync: f.autoStockSync === 'on',
     });
   } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.message.split(credentialsFile).join('(the credentials you gave)').replace(/--([a-z-]+)/g, '$1'), { cause: err });
+    if (err instanceof ShopTakenError) {
+      // A seller user learns nothing about other sellers' shops; an operator is told which shop has it.
+      throw new InputError(v.role === 'operator' ? request.t('shopTakenBy', { shop: shopLabel(err.shop), seller: err.shop.sellerCode }) : request.t('shopTaken'), { cause: err });
+    }
+    if (err instanceof InputError) throw new InputError(withoutCommands(err.message.split(credentialsFile).join('(the credentials you gave)').replace(/--([a-z-]+)/g, '$1')), { cause: err });
     throw err;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -134,6 +148,7 @@ export function registerShops(app: FastifyInstance, ctx: ConsoleContext): void {
       const warnings = shopWarnings(shop, ctx.deps.now());
       return shopsPage(ctx, request, reply, [flash('ok', request.t('shopAdded', { shop: `${shop.id} (${shop.mall}:${shop.mallShopId})` })), ...warnings.map((w) => flash('info', w))]);
     } catch (err) {
+      if (err instanceof ApiBaseUrlRefused) return shopsPage(ctx, request, reply, [flash('error', request.t('apiBaseUrlRefused'))], 403, values);
       if (!(err instanceof InputError)) throw err;
       return shopsPage(ctx, request, reply, [flash('error', redactText(err.message))], 400, values);
     }

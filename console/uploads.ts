@@ -29,18 +29,33 @@ interface UploadMeta {
 export interface StagedUpload extends UploadMeta {
   id: string;
   dir: string;
-  /** The sheet itself, under the seller's own file name (cleaned). */
+  /** The sheet itself, under the seller's own file name (cleaned, at most 200 UTF-8 bytes): the importers record and show it. */
   file: string;
 }
 
-/** A browser's file name made safe as a file name: the last path part, no control characters, at most 150 characters. */
+/** The longest cleaned file name kept, in UTF-8 bytes: file systems allow 255 bytes (not characters: 84 Hangul are 252), download names add `.errors.xlsx`. */
+const MAX_NAME_BYTES = 200;
+
+/** The first characters of `text` that fit in `bytes` UTF-8 bytes (never half a character). */
+function fitBytes(text: string, bytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const c of text) {
+    used += Buffer.byteLength(c);
+    if (used > bytes) break;
+    out += c;
+  }
+  return out;
+}
+
+/** A browser's file name made safe as a file name: the last path part, no control characters, at most 200 UTF-8 bytes (the extension kept). */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const clean = [...base].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f).join('').replace(/^\.+/, '').trim();
   if (!clean || clean === 'meta.json' || clean.startsWith('errors.')) return 'sheet';
-  if (clean.length <= 150) return clean;
-  const ext = path.extname(clean).slice(0, 10);
-  return clean.slice(0, 150 - ext.length) + ext;
+  if (Buffer.byteLength(clean) <= MAX_NAME_BYTES) return clean;
+  const ext = /^\.[A-Za-z0-9]{1,10}$/.test(path.extname(clean)) ? path.extname(clean) : '';
+  return fitBytes(clean, MAX_NAME_BYTES - ext.length) + ext;
 }
 
 /** Stores an uploaded sheet for `seller` and returns it; removes uploads older than the console's upload TTL first. */
@@ -48,12 +63,22 @@ export function stageUpload(ctx: ConsoleContext, viewerId: number, seller: Selle
   pruneUploads(ctx);
   const id = crypto.randomBytes(16).toString('hex');
   const dir = path.join(ctx.uploadsDir, id);
-  fs.mkdirSync(dir, { mode: 0o700 });
   const meta: UploadMeta = { sellerId: seller.id, sellerCode: seller.code, kind, fileName: safeFileName(upload.name), userId: viewerId, createdAt: ctx.deps.now().toISOString() };
   const file = path.join(dir, meta.fileName);
-  fs.writeFileSync(file, upload.data, { mode: 0o600 });
-  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta), { mode: 0o600 });
+  fs.mkdirSync(dir, { mode: 0o700 });
+  try {
+    fs.writeFileSync(file, upload.data, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta), { mode: 0o600 });
+  } catch (err) {
+    removeUpload({ dir });
+    throw err;
+  }
   return { ...meta, id, dir, file };
+}
+
+/** Removes a staged upload and its error files (a preview that failed leaves nothing behind). */
+export function removeUpload(upload: Pick<StagedUpload, 'dir'>): void {
+  fs.rmSync(upload.dir, { recursive: true, force: true });
 }
 
 /**

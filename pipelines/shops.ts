@@ -134,6 +134,13 @@ export interface AddShopInput extends ShopOptions {
   rateLimit?: string;
 }
 
+/** A shop id or marketplace account that `shop` already has (an InputError, exit 2); callers other than the CLI may word it themselves. */
+export class ShopTakenError extends InputError {
+  constructor(message: string, readonly shop: Shop) {
+    super(message);
+  }
+}
+
 /**
  * Registers a shop offline (design.md §8): checks the form of everything, encrypts the
  * credentials, stores the shop. Never calls the marketplace.
@@ -154,7 +161,7 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
   const rateLimitPerSec = checkRate(input.rateLimit);
   const credentials = readCredentialsFile(input.credentialsFile, mall);
   const taken = await findShopsByMallId(conn, shopId, mall);
-  if (taken.length > 0) throw new InputError(`a ${mall} shop ${shopId} is already registered (seller ${taken[0]!.sellerCode}); change it with \`mallbridge shops update ${mall}:${shopId}\``);
+  if (taken.length > 0) throw new ShopTakenError(`a ${mall} shop ${shopId} is already registered (seller ${taken[0]!.sellerCode}); change it with \`mallbridge shops update ${mall}:${shopId}\``, taken[0]!);
   const key = await keyForStoring(deps);
   await refuseSharedAccount(deps, mall, credentials);
   const expires = licenceExpiry(credentials);
@@ -232,7 +239,7 @@ async function refuseSharedAccount(deps: PipelineDeps, mall: Mall, credentials: 
       continue;
     }
     if (accountIds(mall, stored).some((v) => mine.has(v))) {
-      throw new InputError(`these credentials are already registered for ${shopLabel(other)} of seller ${other.sellerCode}: one marketplace account is one shop (two would load every order twice); use \`mallbridge shops update\` on that shop instead`);
+      throw new ShopTakenError(`these credentials are already registered for ${shopLabel(other)} of seller ${other.sellerCode}: one marketplace account is one shop (two would load every order twice); use \`mallbridge shops update\` on that shop instead`, other);
     }
   }
 }

@@ -85,7 +85,7 @@ describe.each(dialects())('console access on %s', (dialect) => {
     expect(naver.requests).toHaveLength(0);
     expect((await acme.post('/sheets/apply', { upload: otherUpload })).status).toBe(404);
     const shops = await f.t.db.knex('shops').count({ n: '*' }).first();
-    const add = await acme.postMultipart('/shops', { seller: 'other', mall: 'naver', shopId: 'sneaky', apiBaseUrl: naver.baseUrl, credentialsText: '{"applicationId":"a-new-app","applicationSecret":"$2a$04$MallbridgeSandbox2026u"}' });
+    const add = await acme.postMultipart('/shops', { seller: 'other', mall: 'naver', shopId: 'sneaky', credentialsText: '{"applicationId":"a-new-app","applicationSecret":"$2a$04$MallbridgeSandbox2026u"}' });
     expect(add.status).toBe(404);
     expect(await f.t.db.knex('shops').count({ n: '*' }).first()).toEqual(shops);
     const uploads = await f.t.db.knex('upload_batches').count({ n: '*' }).first();

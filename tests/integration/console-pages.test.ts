@@ -11,7 +11,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /**
  * A seller's day in the console, over real HTTP routing and a real database (design.md §13):
- * add a shop with pasted credentials, test the connection against the sandbox, see the orders
+ * an operator adds its shop with pasted credentials (pointed at the sandbox), test the connection against the sandbox, see the orders
  * waiting for a mapping, upload a sheet with errors (every error by row, an error file), then a
  * clean one whose preview and apply release the waiting orders; find an order; generate and
  * download a report; an operator runs a job now.
@@ -34,11 +34,15 @@ describe.each(dialects())('console pages on %s', (dialect) => {
 
   test('add a shop with pasted credentials (the `shops add` pipeline); they are stored encrypted and shown masked only', async () => {
     await seller.get('/shops');
-    const bad = await seller.postMultipart('/shops', { seller: 'acme', mall: 'naver', shopId: 'acme-store', apiBaseUrl: naver.baseUrl, credentialsText: '{"applicationId": "x"' });
+    const bad = await seller.postMultipart('/shops', { seller: 'acme', mall: 'naver', shopId: 'acme-store', credentialsText: '{"applicationId": "x"' });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('is not valid JSON');
     expect(bad.body).not.toContain('/tmp/');
-    const r = await seller.postMultipart('/shops', { seller: 'acme', mall: 'naver', shopId: 'acme-store', apiBaseUrl: naver.baseUrl, credentialsText: JSON.stringify(naver.credentials), autoOrderSync: 'on' });
+    // Only an operator may point a shop at the sandbox (an API base URL).
+    const op = f.browser();
+    await op.login(f.users.operator);
+    await op.get('/shops');
+    const r = await op.postMultipart('/shops', { seller: 'acme', mall: 'naver', shopId: 'acme-store', apiBaseUrl: naver.baseUrl, credentialsText: JSON.stringify(naver.credentials), autoOrderSync: 'on' });
     expect(r.status).toBe(200);
     expect(r.body).toContain('acme-store');
     shop = (await findShopsByMallId(f.t.db.knex, 'acme-store', 'naver'))[0]!;
@@ -49,10 +53,11 @@ describe.each(dialects())('console pages on %s', (dialect) => {
     expect(r.body).toContain('mall…er (24 chars)');
   });
 
-  test('a credentials JSON file works too; a duplicate account is refused with the pipeline\'s sentence', async () => {
-    const r = await seller.postMultipart('/shops', { seller: 'acme', mall: 'naver', shopId: 'acme-second', apiBaseUrl: naver.baseUrl }, { credentialsFile: { name: 'naver.json', data: JSON.stringify(naver.credentials), type: 'application/json' } });
+  test('a credentials JSON file works too; a duplicate account is refused, and a seller user is told to ask the operator', async () => {
+    const r = await seller.postMultipart('/shops', { seller: 'acme', mall: 'naver', shopId: 'acme-second' }, { credentialsFile: { name: 'naver.json', data: JSON.stringify(naver.credentials), type: 'application/json' } });
     expect(r.status).toBe(400);
-    expect(r.body).toContain('these credentials are already registered for shop');
+    expect(r.body).toContain('이 쇼핑몰 또는 마켓 계정은 이미 등록되어 있습니다. 창고 운영자에게 문의하세요.');
+    expect(await findShopsByMallId(f.t.db.knex, 'acme-second', 'naver')).toHaveLength(0);
   });
 
   test('the connection test calls the sandbox with the stored credentials and shows the connector\'s sentence', async () => {
