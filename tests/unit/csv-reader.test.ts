@@ -74,6 +74,16 @@ describe('encodings, detected from the bytes', () => {
     expect(await format(fixture('cp949.csv'))).toEqual({ encoding: 'cp949', delimiter: ',' });
   });
 
+  test('CP932 (Shift_JIS) as Japanese Excel saves "CSV": kana, half-width katakana and the NEC/IBM extensions come back exactly', async () => {
+    expect(await texts(fixture('cp932.csv'))).toEqual([
+      [1, ['mall', 'product_name', 'option_text', 'sku_code', 'quantity']],
+      [2, ['rakuten', '【送料無料】ふわふわ タオルハンカチ 綿100%', 'カラー:ピンク', 'JP-001', '1']],
+      [3, ['rakuten', '【送料無料】ふわふわ タオルハンカチ 綿100%', 'ｶﾗｰ:ﾌﾞﾙｰ', 'JP-002', '2']],
+      [4, ['rakuten', '①髙島屋　㈱限定ギフト', 'サイズ:Ｌ', 'JP-003']],
+    ]);
+    expect(await format(fixture('cp932.csv'))).toEqual({ encoding: 'ascii', delimiter: ',' }); // told at the English header
+  });
+
   test('UTF-16LE with BOM, tab-separated (Excel "Unicode text"): commas stay inside fields', async () => {
     expect(await texts(fixture('unicode-text.txt'))).toEqual([
       [1, ['SKU코드', '상품명', '옵션명']],
@@ -142,10 +152,39 @@ describe('files made at test time', () => {
     expect(await fileIssueMessage(path)).toMatch(/starts as UTF-8 text but later contains bytes that are not UTF-8/);
   });
 
-  test('bytes that are neither UTF-8 nor CP949 are refused', async () => {
+  test('bytes that are neither UTF-8 nor CP949 nor Shift_JIS are refused, naming all three', async () => {
     const path = join(dir, 'garbage.csv');
     await writeFile(path, Buffer.from([0x61, 0x2c, 0x62, 0x0d, 0x0a, 0xff, 0xff, 0x2c, 0x80, 0x0d, 0x0a]));
-    expect(await fileIssueMessage(path)).toMatch(/neither UTF-8 nor CP949/);
+    expect(await fileIssueMessage(path)).toMatch(/^The file is neither UTF-8 nor CP949 \(EUC-KR\) nor Shift_JIS \(CP932\) text/);
+  });
+
+  test('random high bytes are refused, not read as Korean or Japanese', async () => {
+    let seed = 12345;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 128;
+    const noise = Buffer.from(Array.from({ length: 400 }, () => 0x80 + random()));
+    expect(iconv.decode(noise, 'cp949')).toContain('\uFFFD'); // the premise: neither decodes cleanly
+    expect(iconv.decode(noise, 'cp932')).toContain('\uFFFD');
+    const path = join(dir, 'noise.csv');
+    await writeFile(path, Buffer.concat([Buffer.from('sku_code,sku_name\r\nA-1,'), noise, Buffer.from('\r\n')]));
+    expect(await fileIssueMessage(path)).toMatch(/neither UTF-8 nor CP949 \(EUC-KR\) nor Shift_JIS \(CP932\) text \(invalid bytes after byte 23\)/); // the window's start
+  });
+
+  test('short Korean of extension-range syllables that are also valid CP932 (똠 慶, 뷁 誹, 쀍 力) stays Korean', async () => {
+    for (const [name, text] of [
+      ['ext1.csv', '똠 뷁 햏 쀍'],
+      ['ext2.csv', '똠뷁'],
+      ['ext3.csv', '쀍'],
+      ['ext4.csv', '햏햏'],
+    ] as const) {
+      const bytes = iconv.encode(`sku_code,sku_name\r\nA-1,${text}\r\n`, 'cp949');
+      expect(iconv.decode(bytes, 'cp932')).not.toContain('\uFFFD'); // the premise: CP932 would take these bytes too
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      expect(await texts(path)).toEqual([
+        [1, ['sku_code', 'sku_name']],
+        [2, ['A-1', text]],
+      ]);
+    }
   });
 
   test('a quote never closed is named, with its line', async () => {
