@@ -73,37 +73,10 @@ export async function createFulfillmentOrder(
   lines: FulfillmentLineWrite[],
   now = new Date(),
 ): Promise<{ id: number; created: boolean }> {
-  const t = toDbTime(now);
-  const key = { shop_id: order.shopId, mall_order_id: order.mallOrderId, mall_package_id: order.mallPackageId };
-  const existing = (await conn('fulfillment_orders').where(key).first('id')) as Row | undefined;
+  const existing = (await conn('fulfillment_orders').where({ shop_id: order.shopId, mall_order_id: order.mallOrderId, mall_package_id: order.mallPackageId }).first('id')) as Row | undefined;
   if (existing) return { id: Number(existing.id), created: false };
-  const r = order.recipient;
-  await conn('fulfillment_orders')
-    .insert({
-      ...key,
-      status: 'new',
-      recipient_name: r.name.slice(0, 200),
-      recipient_phone: r.phone.slice(0, 64),
-      postal_code: r.postalCode.slice(0, 16),
-      address1: r.address1.slice(0, 500),
-      address2: r.address2.slice(0, 500),
-      country: r.country,
-      ordered_at: order.orderedAt ? toDbTime(order.orderedAt) : null,
-      created_at: t,
-      updated_at: t,
-    })
-    .onConflict(['shop_id', 'mall_order_id', 'mall_package_id'])
-    .ignore();
-  // A locking read on MySQL: under REPEATABLE READ a plain read would not see a row another
-  // worker committed after this transaction's snapshot (the insert above was ignored for it).
-  const q = conn('fulfillment_orders').where(key).first('id');
-  const row = (await (isMysql(conn) ? q.forUpdate() : q)) as Row;
-  const id = Number(row.id);
-  // Lines are keyed, so adding them after another worker did is harmless.
-  await addFulfillmentLines(conn, id, lines, now);
-  const hasEvent = await conn('fulfillment_order_events').where({ fulfillment_order_id: id }).first('id');
-  if (!hasEvent) await recordFulfillmentEvent(conn, id, null, 'new', null, now);
-  return { id, created: true };
+  const ids = await createFulfillmentOrders(conn, order.shopId, [{ ...order, lines }], now);
+  return { id: ids.get(`${order.mallOrderId}/${order.mallPackageId}`)!, created: true };
 }
 
 /** Adds lines to a fulfillment order; a line already there is left as is. */
@@ -164,15 +137,19 @@ export async function updateFulfillmentLineQuantity(conn: Conn, id: number, quan
 
 /** Replaces the recipient of a fulfillment order (an address change before instruction). */
 export async function updateFulfillmentRecipient(conn: Conn, id: number, r: Recipient, now = new Date()): Promise<void> {
-  await conn('fulfillment_orders').where({ id }).update({
+  await conn('fulfillment_orders').where({ id }).update({ ...recipientColumns(r), updated_at: toDbTime(now) });
+}
+
+/** The recipient's columns, cut to their widths. */
+function recipientColumns(r: Recipient): Record<string, string> {
+  return {
     recipient_name: r.name.slice(0, 200),
     recipient_phone: r.phone.slice(0, 64),
     postal_code: r.postalCode.slice(0, 16),
     address1: r.address1.slice(0, 500),
     address2: r.address2.slice(0, 500),
     country: r.country,
-    updated_at: toDbTime(now),
-  });
+  };
 }
 
 /**
@@ -328,12 +305,7 @@ export async function createFulfillmentOrders(conn: Conn, shopId: number, orders
       mall_order_id: o.mallOrderId,
       mall_package_id: o.mallPackageId,
       status: 'new',
-      recipient_name: o.recipient.name.slice(0, 200),
-      recipient_phone: o.recipient.phone.slice(0, 64),
-      postal_code: o.recipient.postalCode.slice(0, 16),
-      address1: o.recipient.address1.slice(0, 500),
-      address2: o.recipient.address2.slice(0, 500),
-      country: o.recipient.country,
+      ...recipientColumns(o.recipient),
       ordered_at: o.orderedAt ? toDbTime(o.orderedAt) : null,
       created_at: t,
       updated_at: t,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isMysql, type Conn } from '../db.js';
+import { mapped, streamQuery } from './stream-query.js';
 import { fromDbTime, toDbTime } from '../../lib/time.js';
 
 /**
@@ -22,7 +23,8 @@ export interface ReportScope {
   to: Date;
 }
 
-type Row = Record<string, unknown>;
+/** A row as the driver returns it. */
+export type Row = Record<string, unknown>;
 
 /** Fulfillment statuses of design.md §5, in lifecycle order. */
 export const FULFILLMENT_STATUSES = ['new', 'confirmed', 'instructed', 'shipped', 'tracking_sent', 'on_hold', 'cancelled'] as const;
@@ -42,11 +44,11 @@ export async function inReadSnapshot<T>(knex: Knex, work: (trx: Knex.Transaction
   return knex.transaction(work);
 }
 
-function text(v: unknown): string | null {
+export function text(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
-function num(v: unknown): number | null {
+export function num(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
 
@@ -57,12 +59,12 @@ function inRange(q: Knex.QueryBuilder, column: string, s: ReportScope): void {
 }
 
 /** Lines of the day: by `ordered_at`, or `first_seen_at` when there is none. */
-function lineOfDay(q: Knex.QueryBuilder, s: ReportScope, alias = 'l'): void {
+export function lineOfDay(q: Knex.QueryBuilder, s: ReportScope, alias = 'l'): void {
   q.where((w) => w.where((a) => inRange(a, `${alias}.ordered_at`, s)).orWhere((b) => b.whereNull(`${alias}.ordered_at`).andWhere((c) => inRange(c, `${alias}.first_seen_at`, s))));
 }
 
 /** Fulfillment orders of the day: by `ordered_at`, or `created_at` when there is none. */
-function orderOfDay(q: Knex.QueryBuilder, s: ReportScope, alias = 'f'): void {
+export function orderOfDay(q: Knex.QueryBuilder, s: ReportScope, alias = 'f'): void {
   q.where((w) => w.where((a) => inRange(a, `${alias}.ordered_at`, s)).orWhere((b) => b.whereNull(`${alias}.ordered_at`).andWhere((c) => inRange(c, `${alias}.created_at`, s))));
 }
 
@@ -77,7 +79,7 @@ function trackingKeyParts(conn: Conn, column: string): { order: Knex.Raw; pkg: K
 }
 
 /** Export items (alias `e`) of one kind whose parcel is of the day. */
-function exportOfDay(conn: Conn, q: Knex.QueryBuilder, kind: 'confirm' | 'tracking', s: ReportScope): void {
+export function exportOfDay(conn: Conn, q: Knex.QueryBuilder, kind: 'confirm' | 'tracking', s: ReportScope): void {
   q.where('e.kind', kind).whereIn('e.shop_id', s.shopIds);
   q.whereExists((sub) => {
     sub.select(conn.raw('1')).from('fulfillment_orders as f').whereRaw('f.shop_id = e.shop_id');
@@ -91,165 +93,8 @@ function exportOfDay(conn: Conn, q: Knex.QueryBuilder, kind: 'confirm' | 'tracki
 }
 
 /** Parcels cancelled after their shipping instruction: `cancelled` now, `instructed` once (events). */
-function cancelledAfterInstruction(conn: Conn, q: Knex.QueryBuilder): void {
+export function cancelledAfterInstruction(conn: Conn, q: Knex.QueryBuilder): void {
   q.where('f.status', 'cancelled').whereExists((sub) => sub.select(conn.raw('1')).from('fulfillment_order_events as ev').whereRaw('ev.fulfillment_order_id = f.id').andWhere('ev.to_status', 'instructed'));
-}
-
-// ---------------------------------------------------------------- counts
-
-/** Lines of the day per shop, mapping status and rule; `loaded` = in a fulfillment order. */
-export interface LineCount {
-  shopId: number;
-  mappingStatus: string;
-  mappingRule: string | null;
-  n: number;
-  loaded: number;
-}
-
-/** Counts the day's lines by shop, mapping status and rule (the rule of an unmapped line is its reason keyword). */
-export async function countReportLines(conn: Conn, s: ReportScope): Promise<LineCount[]> {
-  if (s.shopIds.length === 0) return [];
-  const q = conn('mall_order_lines as l')
-    .whereIn('l.shop_id', s.shopIds)
-    .groupBy('l.shop_id', 'l.mapping_status', 'l.mapping_rule')
-    .select('l.shop_id', 'l.mapping_status', 'l.mapping_rule')
-    .count({ n: '*' })
-    .select(conn.raw('sum(case when exists (select 1 from fulfillment_order_lines fl where fl.mall_order_line_id = l.id) then 1 else 0 end) as loaded'));
-  lineOfDay(q, s);
-  return ((await q) as Row[]).map((r) => ({ shopId: Number(r.shop_id), mappingStatus: String(r.mapping_status), mappingRule: text(r.mapping_rule), n: Number(r.n), loaded: Number(r.loaded ?? 0) }));
-}
-
-/** Counts the day's fulfillment orders by shop and status. */
-export async function countReportOrders(conn: Conn, s: ReportScope): Promise<Array<{ shopId: number; status: string; n: number }>> {
-  if (s.shopIds.length === 0) return [];
-  const q = conn('fulfillment_orders as f').whereIn('f.shop_id', s.shopIds).groupBy('f.shop_id', 'f.status').select('f.shop_id', 'f.status').count({ n: '*' });
-  orderOfDay(q, s);
-  return ((await q) as Row[]).map((r) => ({ shopId: Number(r.shop_id), status: String(r.status), n: Number(r.n) }));
-}
-
-/** Open (`pending`, `in_flight`) and `failed` confirmations or tracking numbers of the day's parcels, by shop and status. */
-export async function countReportExports(conn: Conn, kind: 'confirm' | 'tracking', s: ReportScope): Promise<Array<{ shopId: number; status: string; n: number }>> {
-  if (s.shopIds.length === 0) return [];
-  const q = conn('export_items as e').whereIn('e.status', ['pending', 'in_flight', 'failed']).groupBy('e.shop_id', 'e.status').select('e.shop_id', 'e.status').count({ n: '*' });
-  exportOfDay(conn, q, kind, s);
-  return ((await q) as Row[]).map((r) => ({ shopId: Number(r.shop_id), status: String(r.status), n: Number(r.n) }));
-}
-
-/** Per shop: parcels on hold now (orders of any day) and the day's parcels cancelled after instruction. */
-export async function countReportHolds(conn: Conn, s: ReportScope): Promise<Array<{ shopId: number; onHold: number; cancelledAfterInstruction: number }>> {
-  if (s.shopIds.length === 0) return [];
-  const held = (await conn('fulfillment_orders as f').whereIn('f.shop_id', s.shopIds).andWhere('f.status', 'on_hold').groupBy('f.shop_id').select('f.shop_id').count({ n: '*' })) as Row[];
-  const q = conn('fulfillment_orders as f').whereIn('f.shop_id', s.shopIds).groupBy('f.shop_id').select('f.shop_id').count({ n: '*' });
-  cancelledAfterInstruction(conn, q);
-  orderOfDay(q, s);
-  const cancelled = (await q) as Row[];
-  return s.shopIds.map((shopId) => ({
-    shopId,
-    onHold: Number(held.find((r) => Number(r.shop_id) === shopId)?.n ?? 0),
-    cancelledAfterInstruction: Number(cancelled.find((r) => Number(r.shop_id) === shopId)?.n ?? 0),
-  }));
-}
-
-/** Stock pushes that failed for good and were not replaced by a newer value, per shop (now, any day). */
-export async function countFailedStock(conn: Conn, shopIds: number[]): Promise<Array<{ shopId: number; n: number }>> {
-  if (shopIds.length === 0) return [];
-  const rows = (await conn('export_items').where({ kind: 'stock', status: 'failed' }).whereIn('shop_id', shopIds).groupBy('shop_id').select('shop_id').count({ n: '*' })) as Row[];
-  return rows.map((r) => ({ shopId: Number(r.shop_id), n: Number(r.n) }));
-}
-
-// ---------------------------------------------------------------- streams
-
-/**
- * Reads a query's rows in batches of `batch` without holding them all: MySQL streams from the
- * server, SQLite iterates a prepared statement on the caller's connection (a transaction's, or
- * one taken from the pool and given back at the end). Closing the generator early closes the
- * cursor.
- */
-async function* streamQuery(conn: Conn, q: Knex.QueryBuilder, batch: number): AsyncGenerator<Row[]> {
-  if (isMysql(conn)) {
-    const stream = q.stream({ highWaterMark: batch });
-    let buf: Row[] = [];
-    let ended = false;
-    stream.once('end', () => (ended = true));
-    try {
-      for (;;) {
-        // Read by hand, not with `for await`: leaving that loop early destroys the stream while
-        // the server still sends the rows, and the connection (the transaction's) would hang.
-        const r = stream.read() as Row | null;
-        if (r === null) {
-          if (ended) break;
-          await new Promise<void>((resolve, reject) => {
-            const done = () => {
-              stream.off('readable', done);
-              stream.off('end', done);
-              stream.off('error', fail);
-              resolve();
-            };
-            const fail = (err: Error) => {
-              stream.off('readable', done);
-              stream.off('end', done);
-              reject(err);
-            };
-            stream.once('readable', done);
-            stream.once('end', done);
-            stream.once('error', fail);
-          });
-          continue;
-        }
-        buf.push(r);
-        if (buf.length >= batch) {
-          yield buf;
-          buf = [];
-        }
-      }
-      if (buf.length > 0) yield buf;
-    } finally {
-      if (!ended && !stream.destroyed) {
-        // Closed early (an error downstream, an abort): let the rest of the result go by, so the
-        // connection is free for the rollback.
-        await new Promise<void>((resolve) => {
-          stream.once('end', resolve);
-          stream.once('close', resolve);
-          stream.once('error', () => resolve());
-          stream.resume();
-        });
-      }
-    }
-    return;
-  }
-  const { sql, bindings } = q.toSQL().toNative();
-  const client = conn.client as { acquireConnection(): Promise<SqliteConnection>; releaseConnection(c: SqliteConnection): Promise<unknown> };
-  const db = await client.acquireConnection();
-  try {
-    const it = db.prepare(sql).iterate(...(bindings as unknown[]));
-    try {
-      let done = false;
-      while (!done) {
-        const buf: Row[] = [];
-        while (buf.length < batch) {
-          const r = it.next();
-          if (r.done) {
-            done = true;
-            break;
-          }
-          buf.push(r.value as Row);
-        }
-        if (buf.length > 0) yield buf;
-      }
-    } finally {
-      it.return?.();
-    }
-  } finally {
-    await client.releaseConnection(db);
-  }
-}
-
-interface SqliteConnection {
-  prepare(sql: string): { iterate(...bindings: unknown[]): Iterator<unknown> };
-}
-
-async function* mapped<T>(rows: AsyncGenerator<Row[]>, map: (r: Row) => T): AsyncGenerator<T[]> {
-  for await (const b of rows) yield b.map(map);
 }
 
 /** One marketplace line of the day with the parcel it went into. Times are UTC instants. */

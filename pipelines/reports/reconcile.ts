@@ -1,13 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  countFailedStock,
-  countReportExports,
-  countReportHolds,
-  countReportLines,
-  countReportOrders,
-  inReadSnapshot,
-} from '../../data/stores/reports.js';
+import { countFailedStock, countReportExports, countReportHolds, countReportLines, countReportOrders } from '../../data/stores/report-counts.js';
+import { inReadSnapshot } from '../../data/stores/reports.js';
 import { listShops, type Shop } from '../../data/stores/shops.js';
 import { InputError } from '../../lib/errors.js';
 import { toKstIsoMillis } from '../../lib/time.js';

@@ -1,5 +1,6 @@
 import { licenceDaysLeft, licenceExpiryWarning } from '../../connectors/rakuten/connection-test.js';
-import { FULFILLMENT_STATUSES, UNMAPPED_REASONS, type LineCount } from '../../data/stores/reports.js';
+import type { LineCount } from '../../data/stores/report-counts.js';
+import { FULFILLMENT_STATUSES, UNMAPPED_REASONS } from '../../data/stores/reports.js';
 import type { Shop } from '../../data/stores/shops.js';
 import { kstDate } from '../../lib/time.js';
 import type { Cell, Check, ListDef, ShopReconciliation } from './model.js';
