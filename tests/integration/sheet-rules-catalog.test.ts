@@ -1,36 +1,26 @@
 /**
- * Every column and row rule of design.md §4a, one committed fixture per rule
- * (tests/fixtures/sheets/rules/, built by tests/fixtures/sheets/build.ts from rules.ts), imported
- * through the real pipelines. A good fixture: what the database holds afterwards. A broken one:
- * every issue (row, column, reason, value) and a database left exactly as it was.
+ * Every column and row rule of design.md §4a for the catalog sheets (SKU, name + option, stock):
+ * one committed fixture per rule (tests/fixtures/sheets/rules/), imported through the real
+ * pipelines. A good fixture: what the database holds afterwards. A broken one: every issue (row,
+ * column, reason, value) and a database left exactly as it was. Shipment sheets:
+ * sheet-rules-shipments.test.ts.
  *
- * Each SKU, name + option and stock fixture is imported for a seller of its own, seeded with SKUs
- * SOCK-1 (양말), CUP-1 (컵), 0012 (제로 코드), 123450 (숫자 코드), seller code SET-OLD → SOCK-1 and
- * the rakuten key 타월 세트 / カラー:白 → SOCK-1; seller `other` owns OTHER-1 and the same code and
- * key (for OTHER-1), which must not count. Shipment fixtures name the parcels created in beforeAll
- * (fulfillment orders 1–14); good ones each ship their own, broken ones name 6, 7 and 9–14 only.
+ * Each fixture is imported for a seller of its own, seeded with SKUs SOCK-1 (양말), CUP-1 (컵),
+ * 0012 (제로 코드), 123450 (숫자 코드), seller code SET-OLD → SOCK-1 and the rakuten key
+ * 타월 세트 / カラー:白 → SOCK-1; seller `other` owns OTHER-1 and the same code and key (for
+ * OTHER-1), which must not count.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { insertNameMappings, insertSkuCodes, insertSkus } from '../../data/stores/catalog.js';
-import { createFulfillmentOrder } from '../../data/stores/fulfillment.js';
 import { insertSeller, type Seller } from '../../data/stores/sellers.js';
-import { insertShipment } from '../../data/stores/shipments.js';
-import { SheetError, type SheetErrorReason } from '../../lib/errors.js';
-import { fromDbTime } from '../../lib/time.js';
 import type { ImportSummary } from '../../pipelines/sheets/apply.js';
 import { importNameSheet } from '../../pipelines/sheets/import-mappings.js';
-import { importShipmentSheet } from '../../pipelines/sheets/import-shipments.js';
 import { importSkuSheet } from '../../pipelines/sheets/import-skus.js';
 import { importStockSheet } from '../../pipelines/sheets/import-stock.js';
 import type { PipelineDeps } from '../../pipelines/deps.js';
 import { dialects, type TestDb } from '../helpers/databases.js';
-import { pipelineFixture, sandboxShop } from '../helpers/pipeline.js';
+import { pipelineFixture } from '../helpers/pipeline.js';
+import { everything, issuesOf, NOW, rule, sorted, type Issue } from '../helpers/sheet-rules.js';
 
-const RULES = fileURLToPath(new URL('../fixtures/sheets/rules/', import.meta.url));
-const NOW = new Date('2025-03-05T00:00:00.000Z'); // 2025-03-05 09:00 KST
-
-type Issue = [row: number, column: string, reason: SheetErrorReason, value: string];
 type SkuRow = [code: string, name: string, option: string | null, barcode: string | null, onHand: number | null];
 type CodeRow = [sellerCode: string, skuCode: string, quantity: number];
 type NameRow = [mall: string, productName: string, optionText: string, skuCode: string, quantity: number];
@@ -359,115 +349,8 @@ const BAD: Array<{ file: string; kind: Kind; issues: Issue[] }> = [
   },
 ];
 
-/** Parcels created in beforeAll, in this order (ids 1–14): [shop, mall order, package, status]. */
-const PARCELS: Array<[mall: 'naver' | 'rakuten', mallOrderId: string, packageId: string, status: 'instructed' | 'confirmed' | 'shipped']> = [
-  ['naver', 'N-1001', '', 'instructed'], // 1: ship-good-by-id
-  ['naver', 'N-1002', '', 'instructed'], // 2: ship-good-by-mall-order
-  ['rakuten', 'R-2001', '1', 'instructed'], // 3: ship-good-package
-  ['rakuten', 'R-2001', '2', 'instructed'], // 4: ship-good-package
-  ['rakuten', 'R-2002', '1', 'instructed'], // 5: ship-good-by-mall-order
-  ['naver', 'N-1003', '', 'confirmed'], // 6: not instructed yet
-  ['naver', 'N-1004', '', 'shipped'], // 7: shipped with OLD-7
-  ['naver', 'N-1005', '', 'instructed'], // 8: ship-good-typed
-  ['naver', 'N-2001', '', 'instructed'], // 9–12: only named by broken fixtures
-  ['naver', 'N-2002', '', 'instructed'],
-  ['rakuten', 'R-3001', '1', 'instructed'],
-  ['rakuten', 'R-3001', '2', 'instructed'],
-  ['rakuten', 'R-4001', '1', 'instructed'], // 13–14: ship-bad-package-mismatch
-  ['rakuten', 'R-4001', '2', 'instructed'],
-];
-const OLD_7: ShipmentRow = [7, 'OLD-7', 'QXPRESS', 'invoice', '2025-03-01T00:00:00.000Z'];
 
-type ShipmentRow = [fulfillmentOrderId: number, trackingNumber: string, carrier: string | null, source: string, shippedAt: string | null];
-
-const GOOD_SHIPMENTS: Array<{ file: string; parcels: Array<[id: number, status: string]>; shipments: ShipmentRow[]; summary?: Partial<ImportSummary> }> = [
-  { file: 'ship-good-by-id.csv', parcels: [[1, 'shipped']], shipments: [[1, '0001234567', 'CJ', 'import', '2025-03-04T00:58:00.000Z']] },
-  {
-    file: 'ship-good-by-mall-order.csv',
-    parcels: [[2, 'shipped'], [5, 'shipped']],
-    // No carrier: the shop's default (Naver QXPRESS, Rakuten 1000); no shipped_at: now; a date alone: 00:00 KST.
-    shipments: [[2, 'TRK-2', 'QXPRESS', 'import', '2025-03-05T00:00:00.000Z'], [5, 'TRK-5', '1000', 'import', '2025-03-03T15:00:00.000Z']],
-  },
-  {
-    file: 'ship-good-package.csv',
-    parcels: [[3, 'shipped'], [4, 'shipped']],
-    // Row 4 repeats row 2 exactly: the same number for the same parcel is no error and is recorded once.
-    shipments: [[3, 'JP-3', '1001', 'import', '2025-03-04T09:30:00.000Z'], [4, 'JP-4', '1000', 'import', '2025-03-04T09:30:15.000Z']],
-    summary: { rows: 3, changes: { shipments: { inserted: 2, updated: 0, unchanged: 0 } } },
-  },
-  { file: 'ship-good-already-recorded.csv', parcels: [[7, 'shipped']], shipments: [OLD_7], summary: { changes: { shipments: { inserted: 0, updated: 0, unchanged: 1 } } } },
-  { file: 'ship-good-typed.xlsx', parcels: [[8, 'shipped']], shipments: [[8, '123456789012', 'QXPRESS', 'import', '2025-03-04T03:00:00.000Z']] },
-];
-
-const BAD_SHIPMENTS: Array<{ file: string; issues: Issue[] }> = [
-  {
-    file: 'ship-bad-tracking.csv',
-    issues: [
-      [2, 'tracking_number', 'required', ''],
-      [3, 'tracking_number', 'invalid_format', 'TRK 1'],
-      [4, 'tracking_number', 'too_long', 'T'.repeat(65)],
-      [5, 'tracking_number', 'invalid_format', 'TRK/2'],
-    ],
-  },
-  {
-    file: 'ship-bad-order-ref.csv',
-    issues: [
-      [2, 'mall_order_id', 'required', ''],
-      [3, 'fulfillment_order_id', 'unknown_order', '999'],
-      [4, 'fulfillment_order_id', 'invalid_format', 'abc'],
-      [5, 'mall_order_id', 'unknown_order', 'NO-SUCH'],
-      [6, 'fulfillment_order_id', 'conflict', '9'],
-      [7, 'mall_package_id', 'required', ''],
-      [8, 'mall_package_id', 'unknown_order', '9'],
-      [9, 'mall_package_id', 'unknown_order', '1'],
-    ],
-  },
-  {
-    file: 'ship-bad-carrier.csv',
-    issues: [
-      [2, 'carrier', 'invalid_format', 'CJ 대한통운'],
-      [3, 'carrier', 'too_long', 'C'.repeat(33)],
-    ],
-  },
-  {
-    file: 'ship-bad-shipped-at.csv',
-    issues: [
-      [2, 'shipped_at', 'invalid_format', '2025/03/04'],
-      [3, 'shipped_at', 'invalid_format', '2025-13-01'],
-      [4, 'shipped_at', 'invalid_format', '2030-01-01 00:00 KST'],
-      [5, 'shipped_at', 'invalid_format', '2020-01-01 10:00 KST'],
-    ],
-  },
-  {
-    file: 'ship-bad-duplicates.csv',
-    issues: [
-      [3, 'tracking_number', 'duplicate', 'DU-1'],
-      [4, 'tracking_number', 'duplicate', 'DU-2'],
-      [5, 'tracking_number', 'conflict', 'OLD-7'],
-      [6, 'tracking_number', 'conflict', 'DU-3'],
-      [7, 'tracking_number', 'conflict', 'DU-4'],
-    ],
-  },
-  { file: 'ship-bad-missing-column.csv', issues: [[1, 'tracking_number', 'missing_column', '']] },
-];
-
-/** Tuples in a fixed order, so the expectation need not follow insertion order. */
-function sorted<T extends ReadonlyArray<unknown>>(rows: readonly T[]): T[] {
-  const key = (r: T) => JSON.stringify(r);
-  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-async function issuesOf(work: Promise<unknown>): Promise<Issue[]> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof SheetError) return err.issues.map((i) => [i.row, i.column, i.reason, i.value]);
-    throw err;
-  }
-  throw new Error('the sheet was accepted');
-}
-
-describe.each(dialects())('sheet rules of design.md §4a, one fixture each, on %s', (dialect) => {
+describe.each(dialects())('catalog sheet rules of design.md §4a, one fixture each, on %s', (dialect) => {
   let t: TestDb;
   let deps: PipelineDeps;
   let sellers = 0;
@@ -499,17 +382,6 @@ describe.each(dialects())('sheet rules of design.md §4a, one fixture each, on %
     };
   }
 
-  /** Every table a sheet import may write, row by row (upload_batches aside: a refusal is recorded there). */
-  async function everything(): Promise<unknown> {
-    const tables = ['sellers', 'skus', 'sku_codes', 'name_mappings', 'fulfillment_orders', 'fulfillment_order_events', 'shipments', 'export_items'];
-    return Object.fromEntries(await Promise.all(tables.map(async (name) => [name, await k()(name).orderBy('id')])));
-  }
-
-  async function shipmentsOf(ids: number[]): Promise<ShipmentRow[]> {
-    const rows = (await k()('shipments').whereIn('fulfillment_order_id', ids).orderBy('fulfillment_order_id')) as Array<{ fulfillment_order_id: number; tracking_number: string; carrier: string | null; source: string; shipped_at: unknown }>;
-    return rows.map((r) => [Number(r.fulfillment_order_id), r.tracking_number, r.carrier, r.source, fromDbTime(r.shipped_at)?.toISOString() ?? null]);
-  }
-
   beforeAll(async () => {
     ({ t, deps } = await pipelineFixture(dialect));
     deps = { ...deps, now: () => NOW };
@@ -517,53 +389,20 @@ describe.each(dialects())('sheet rules of design.md §4a, one fixture each, on %
     const otherIds = await insertSkus(k(), other.id, [{ skuCode: 'OTHER-1', skuName: '남의 SKU', optionName: null, barcode: null }], NOW);
     await insertSkuCodes(k(), other.id, [{ sellerCode: 'SET-OLD', skuId: otherIds.get('OTHER-1')!, quantity: 1 }], NOW);
     await insertNameMappings(k(), other.id, [{ mall: 'rakuten', productName: '타월 세트', optionText: 'カラー:白', skuId: otherIds.get('OTHER-1')!, quantity: 1 }], NOW);
-    const shop = {
-      naver: await sandboxShop(deps, { seller: 'ship', mall: 'naver', shopId: 'ns-1', baseUrl: 'http://127.0.0.1:9/', credentials: {} }),
-      rakuten: await sandboxShop(deps, { seller: 'ship', mall: 'rakuten', shopId: 'rs-1', baseUrl: 'http://127.0.0.1:9/', credentials: {} }),
-    };
-    const recipient = { name: '받는 분', phone: '010-0000-0000', postalCode: '04524', address1: '서울', address2: '', country: 'KR' };
-    for (const [i, [mall, mallOrderId, mallPackageId, status]] of PARCELS.entries()) {
-      const { id } = await createFulfillmentOrder(k(), { shopId: shop[mall].id, mallOrderId, mallPackageId, recipient, orderedAt: null }, [], NOW);
-      if (id !== i + 1) throw new Error(`parcel ${mallOrderId}/${mallPackageId} got id ${id}, the fixtures name it ${i + 1}`);
-      await k()('fulfillment_orders').where({ id }).update({ status });
-    }
-    await insertShipment(k(), { fulfillmentOrderId: 7, trackingNumber: 'OLD-7', carrier: 'QXPRESS', source: 'invoice', shippedAt: new Date(OLD_7[4]!) }, NOW);
   });
   afterAll(async () => t.drop());
 
   test.each(GOOD)('$file is accepted and stored exactly', async ({ file, kind, catalog, summary }) => {
     const seller = await seededSeller();
-    const result = await importers[kind](deps, seller, path.join(RULES, file), { dryRun: false });
+    const result = await importers[kind](deps, seller, rule(file), { dryRun: false });
     expect(result).toMatchObject({ dryRun: false, ...summary });
     expect(await catalogOf(seller.id)).toEqual({ skus: sorted(catalog.skus), codes: sorted(catalog.codes), names: sorted(catalog.names) });
   });
 
   test.each(BAD)('$file is refused with every issue, nothing written', async ({ file, kind, issues }) => {
     const seller = await seededSeller();
-    const before = await everything();
-    expect(await issuesOf(importers[kind](deps, seller, path.join(RULES, file), { dryRun: false }))).toEqual(issues);
-    expect(await everything()).toEqual(before);
-  });
-
-  test.each(GOOD_SHIPMENTS)('$file ships its parcels', async ({ file, parcels, shipments, summary }) => {
-    const result = await importShipmentSheet(deps, null, path.join(RULES, file), { dryRun: false });
-    expect(result).toMatchObject({ dryRun: false, ...summary });
-    const ids = parcels.map(([id]) => id);
-    const statuses = (await k()('fulfillment_orders').whereIn('id', ids).orderBy('id').select('id', 'status')) as Array<{ id: number; status: string }>;
-    expect(statuses.map((r) => [Number(r.id), r.status])).toEqual(parcels);
-    expect(await shipmentsOf(ids)).toEqual(shipments);
-  });
-
-  test.each(BAD_SHIPMENTS)('$file is refused with every issue, nothing written', async ({ file, issues }) => {
-    const before = await everything();
-    expect(await issuesOf(importShipmentSheet(deps, null, path.join(RULES, file), { dryRun: false }))).toEqual(issues);
-    expect(await everything()).toEqual(before);
-  });
-
-  // A row naming parcel 13 (R-4001 package 1) by id and package 2 by mall_package_id.
-  test('ship-bad-package-mismatch.csv: fulfillment_order_id and mall_package_id naming two parcels is a conflict', async () => {
-    const before = await everything();
-    expect(await issuesOf(importShipmentSheet(deps, null, path.join(RULES, 'ship-bad-package-mismatch.csv'), { dryRun: true }))).toEqual([[2, 'fulfillment_order_id', 'conflict', '13']]);
-    expect(await everything()).toEqual(before);
+    const before = await everything(k());
+    expect(await issuesOf(importers[kind](deps, seller, rule(file), { dryRun: false }))).toEqual(issues);
+    expect(await everything(k())).toEqual(before);
   });
 });
