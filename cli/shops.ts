@@ -49,7 +49,7 @@ export function registerShops(program: Command): void {
           seller: opts.seller,
           mall: opts.mall,
           shopId: opts.shopId,
-          credentialsFile: opts.credentialsFile,
+          credentials: { file: opts.credentialsFile },
           ...(opts.shopUrl !== undefined ? { shopUrl: opts.shopUrl } : {}),
           ...(opts.apiBaseUrl !== undefined ? { apiBaseUrl: opts.apiBaseUrl } : {}),
           ...(opts.carrierCode !== undefined ? { carrierCode: opts.carrierCode } : {}),

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { shopLabel, type Shop } from '../data/stores/shops.js';
 import { InputError } from '../lib/errors.js';
@@ -84,9 +81,8 @@ function withoutCommands(message: string): string {
 }
 
 /**
- * Runs `addShop` (the pipeline behind `shops add`) with the credentials of the form, written for
- * the call to a private temporary file (mode 0600) that is removed right after. Messages naming
- * that file name "the credentials you gave" instead.
+ * Runs `addShop` (the pipeline behind `shops add`) with the credentials of the form as text: they
+ * are never written to disk unencrypted.
  */
 async function addShopFromForm(ctx: ConsoleContext, request: FastifyRequest, form: FormBody): Promise<Shop> {
   const f = form.fields;
@@ -96,18 +92,15 @@ async function addShopFromForm(ctx: ConsoleContext, request: FastifyRequest, for
   const file = form.files.credentialsFile;
   const text = file ? file.data.toString('utf8') : (f.credentialsText ?? '').trim();
   if (!text) throw new InputError(request.t('credentialsMissing'));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mallbridge-credentials-'));
-  const credentialsFile = path.join(dir, 'credentials.json');
+  const opt = (name: string) => (f[name] !== undefined && f[name]!.trim() !== '' ? f[name]!.trim() : undefined);
+  const shopUrl = opt('shopUrl');
+  const apiBaseUrl = opt('apiBaseUrl');
   try {
-    fs.writeFileSync(credentialsFile, text, { mode: 0o600 });
-    const opt = (name: string) => (f[name] !== undefined && f[name]!.trim() !== '' ? f[name]!.trim() : undefined);
-    const shopUrl = opt('shopUrl');
-    const apiBaseUrl = opt('apiBaseUrl');
     return await addShop(ctx.deps, {
       seller: seller.code,
       mall: f.mall ?? '',
       shopId: f.shopId ?? '',
-      credentialsFile,
+      credentials: { text },
       ...(shopUrl !== undefined ? { shopUrl } : {}),
       ...(apiBaseUrl !== undefined ? { apiBaseUrl } : {}),
       autoOrderSync: f.autoOrderSync === 'on',
@@ -120,10 +113,8 @@ async function addShopFromForm(ctx: ConsoleContext, request: FastifyRequest, for
       // A seller user learns nothing about other sellers' shops; an operator is told which shop has it.
       throw new InputError(v.role === 'operator' ? request.t('shopTakenBy', { shop: shopLabel(err.shop), seller: err.shop.sellerCode }) : request.t('shopTaken'), { cause: err });
     }
-    if (err instanceof InputError) throw new InputError(withoutCommands(err.message.split(credentialsFile).join('(the credentials you gave)').replace(/--([a-z-]+)/g, '$1')), { cause: err });
+    if (err instanceof InputError) throw new InputError(withoutCommands(err.message.replace(/--([a-z-]+)/g, '$1')), { cause: err });
     throw err;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -110,8 +110,8 @@ export async function runDemo(base: Config, logger: Logger, progress: (line: str
     progress(`Database: ${config.sqlitePath} (migrated)`);
     const seller = await insertSeller(db.knex, 'demo', '데모 셀러 / デモ出品者');
     const auto = { autoOrderSync: true, autoOrderConfirm: true, autoInstruct: true, autoStockSync: true };
-    const naverShop = await addShop(deps, { seller: seller.code, mall: 'naver', shopId: 'mallbridge-demo', apiBaseUrl: sandboxes.naver.baseUrl, credentialsFile: sandboxes.files.naver, ...auto });
-    const rakutenShop = await addShop(deps, { seller: seller.code, mall: 'rakuten', shopId: 'mallbridge-demo', shopUrl: 'https://www.rakuten.ne.jp/mallbridge-demo', apiBaseUrl: sandboxes.rakuten.baseUrl, credentialsFile: sandboxes.files.rakuten, ...auto });
+    const naverShop = await addShop(deps, { seller: seller.code, mall: 'naver', shopId: 'mallbridge-demo', apiBaseUrl: sandboxes.naver.baseUrl, credentials: { file: sandboxes.files.naver }, ...auto });
+    const rakutenShop = await addShop(deps, { seller: seller.code, mall: 'rakuten', shopId: 'mallbridge-demo', shopUrl: 'https://www.rakuten.ne.jp/mallbridge-demo', apiBaseUrl: sandboxes.rakuten.baseUrl, credentials: { file: sandboxes.files.rakuten }, ...auto });
     progress(`Seller demo with shops ${naverShop.id} (naver) and ${rakutenShop.id} (rakuten), credentials stored encrypted`);
     const samples = samplesDir();
     const sheets = [

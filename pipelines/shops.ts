@@ -39,13 +39,23 @@ export function readCredentialsFile(file: string, mall: Mall) {
     // The reason stands in parentheses: a name like `secret=…` is masked up to the next space, and a ':' right after it would go too.
     throw new InputError(`cannot read the credentials file ${file} (${missing ? 'no such file' : (err as Error).message})`);
   }
+  return parseCredentialsText(text, mall, `the credentials file ${file}`);
+}
+
+/**
+ * Checks credentials given as JSON text (a credentials file's content, or what the console's form
+ * received) for the mall. `source` names them in messages (`the credentials file F`).
+ *
+ * @throws InputError when the text is not one JSON object with the mall's fields.
+ */
+export function parseCredentialsText(text: string, mall: Mall, source: string) {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    throw new InputError(`the credentials file ${file} is not valid JSON; expected one JSON object with ${mall === 'naver' ? 'applicationId and applicationSecret' : 'serviceSecret, licenseKey and (optional) licenseExpiresAt as YYYY-MM-DD'}`);
+    throw new InputError(`${source} is not valid JSON; expected one JSON object with ${mall === 'naver' ? 'applicationId and applicationSecret' : 'serviceSecret, licenseKey and (optional) licenseExpiresAt as YYYY-MM-DD'}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`the credentials file ${file} must hold one JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${source} must hold one JSON object`);
   return parseCredentials(mall, value);
 }
 
@@ -122,14 +132,17 @@ function licenceExpiry(credentials: object): Date | null {
   }
 }
 
-/** What `shops add` is given (already split from argv; credentials as a file path). */
+/**
+ * What `shops add` is given (already split from argv): credentials as a file path (the command
+ * line), or as JSON text (the console's form, never written to disk).
+ */
 export interface AddShopInput extends ShopOptions {
   seller: string;
   mall: string;
   shopId: string;
   shopUrl?: string;
   apiBaseUrl?: string;
-  credentialsFile: string;
+  credentials: { file: string } | { text: string };
   carrierCode?: string;
   rateLimit?: string;
 }
@@ -159,7 +172,7 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
   const apiBaseUrl = checkApiBaseUrl(input.apiBaseUrl);
   const carrierCode = checkCarrier(input.carrierCode);
   const rateLimitPerSec = checkRate(input.rateLimit);
-  const credentials = readCredentialsFile(input.credentialsFile, mall);
+  const credentials = 'file' in input.credentials ? readCredentialsFile(input.credentials.file, mall) : parseCredentialsText(input.credentials.text, mall, 'the credentials you gave');
   const taken = await findShopsByMallId(conn, shopId, mall);
   if (taken.length > 0) throw new ShopTakenError(`a ${mall} shop ${shopId} is already registered (seller ${taken[0]!.sellerCode}); change it with \`mallbridge shops update ${mall}:${shopId}\``, taken[0]!);
   const key = await keyForStoring(deps);

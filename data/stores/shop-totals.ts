@@ -1,5 +1,6 @@
 import type { Conn } from '../db.js';
 import { fromDbTime } from '../../lib/time.js';
+import { countFulfillmentByStatus } from './fulfillment.js';
 
 /** What one shop holds: marketplace orders and lines taken in, fulfillment orders and their lines. */
 export interface ShopTotals {
@@ -16,8 +17,7 @@ export async function shopTotals(conn: Conn, shopId: number): Promise<ShopTotals
   const orders = (await conn('mall_order_lines').where('shop_id', shopId).countDistinct({ n: 'mall_order_id' }).first()) as { n: number | string };
   const lines = (await conn('mall_order_lines').where('shop_id', shopId).count({ n: '*' }).first()) as { n: number | string };
   const fol = (await conn('fulfillment_order_lines as l').join('fulfillment_orders as f', 'f.id', 'l.fulfillment_order_id').where('f.shop_id', shopId).count({ n: '*' }).first()) as { n: number | string };
-  const statuses = (await conn('fulfillment_orders').where('shop_id', shopId).groupBy('status').select('status').count({ n: '*' })) as Array<{ status: string; n: number | string }>;
-  const byStatus = Object.fromEntries(statuses.map((r) => [r.status, Number(r.n)]));
+  const byStatus: Record<string, number> = await countFulfillmentByStatus(conn, [shopId]);
   return {
     ordersSeen: Number(orders.n),
     linesSeen: Number(lines.n),
