@@ -148,24 +148,24 @@ export function completeUtf8Prefix(bytes: Buffer, atEnd: boolean): Buffer {
  * 1. Only one decodes cleanly → that one. Japanese sheets are usually not valid CP949: a trail
  *    0x40, 0x5B–0x60 or 0x7B–0x80 (the full-width space 81 40, ー 81 5B, タ 83 5E), a lead from
  *    0xE0 with a trail below 0xA1, or a half-width katakana before a comma is invalid there.
- * 2. Both clean (short or kanji-only text; 在庫数 and 띪뚆릶 are the same bytes) → CP949, unless the
- *    window has not a single KS X 1001 pair read as CP949 and has at least one Shift_JIS pair with
- *    lead 0x81–0x83 (kana or full-width punctuation) → CP932. In CP949 those bytes come only from
- *    rare extension syllables (as lead: 갂…껥, so 갂 is 、 and 걓 is 【; as trail after a lead
- *    0xA1–0xDF: 죦, 퀋…), which no Korean text has without common syllables beside them. So Korean
- *    is never read as Japanese: one KS X 1001 pair (a common syllable, hanja or symbol) keeps
- *    CP949, and extension syllables alone (똠 뷁 햏 쀍, also valid CP932 as 慶 誹 ﾁd 力) stay too.
+ * 2. Both clean (short or kanji-only text; 在庫数 and 띪뚆릶 are the same bytes) → CP949 when the
+ *    window has at least one KS X 1001 pair read as CP949 (a common Hangul syllable, hanja or
+ *    symbol: every Korean sheet has them, its Korean headers first of all); CP932 when it has none
+ *    and at least one double-byte Shift_JIS character (kanji, kana, punctuation). Text made only of
+ *    extension-range syllables (똠, 뷁, 쀍 alone, valid CP932 as 慶 誹 力) is therefore read as
+ *    Japanese — no real Korean sheet is written in those alone, while kanji-only Japanese sheets
+ *    (a stock sheet headed 在庫数) are common. Half-width katakana alone (햏햏 = ﾁdﾁd) stays CP949.
  * 3. Neither clean (e.g. 0x80, 0xFF, a lead byte before a control character) → CP949, whose decoder
  *    refuses the file with a message naming UTF-8, CP949 and Shift_JIS.
  *
- * What stays ambiguous is read as CP949, as before Shift_JIS was read: a Japanese file whose first
- * 64 KiB of non-ASCII text is valid CP949 and only kanji (or has half-width katakana pairs, which
- * look like KS X 1001) shows Hangul; saving it as CSV UTF-8 avoids that.
+ * What stays ambiguous is read as CP949: a Japanese file whose first 64 KiB holds a pair that
+ * looks like KS X 1001 (髙 FB FC, two half-width katakana in a row) shows Hangul; saving it as CSV
+ * UTF-8 avoids that.
  */
 export function legacyEncoding(bytes: Buffer, atEnd: boolean): 'cp949' | 'cp932' {
   const cp949 = decodesCleanly(bytes, 'cp949', atEnd);
   const cp932 = decodesCleanly(bytes, 'cp932', atEnd);
-  if (cp949 && cp932) return ksX1001Pairs(bytes) === 0 && kanaPairs(bytes) > 0 ? 'cp932' : 'cp949';
+  if (cp949 && cp932) return ksX1001Pairs(bytes) === 0 && shiftJisPairs(bytes) > 0 ? 'cp932' : 'cp949';
   return cp932 ? 'cp932' : 'cp949';
 }
 
@@ -182,13 +182,13 @@ function ksX1001Pairs(bytes: Buffer): number {
   return count;
 }
 
-/** Pairs read as Shift_JIS (valid CP932 assumed) with lead 0x81–0x83: full-width punctuation, hiragana, katakana. */
-function kanaPairs(bytes: Buffer): number {
+/** Double-byte pairs read as Shift_JIS (valid CP932 assumed): kanji, kana, full-width punctuation. */
+function shiftJisPairs(bytes: Buffer): number {
   let count = 0;
   for (let i = 0; i < bytes.length; i++) {
     const lead = bytes[i] ?? 0;
     if (lead < 0x80 || (lead >= 0xa1 && lead <= 0xdf)) continue; // ASCII or half-width katakana
-    if (lead >= 0x81 && lead <= 0x83) count++;
+    count++;
     i++;
   }
   return count;

@@ -21,7 +21,7 @@ const isClean = (bytes: Buffer, encoding: string): boolean => !iconv.decode(byte
 
 describe('legacyEncoding', () => {
   test.each([
-    '똠', '뷁', '햏', '쀍', '똠뷁', '햏쀍', '똠 뷁 햏 쀍', '쓩', '똠방각하', '뷁 햏', '가나다', '상품명,옵션값', '山田 ヤマダ', '갂 방',
+    '햏', '햏햏', '쓩', '똠방각하', '뷁 방', '가나다', '상품명,옵션값', '山田 ヤマダ', '갂 방',
   ])('Korean stays CP949: %s', (text) => {
     const bytes = iconv.encode(text, 'cp949');
     expect(legacyEncoding(bytes, true)).toBe('cp949');
@@ -50,8 +50,20 @@ describe('legacyEncoding', () => {
     expect(legacyEncoding(bytes, true)).toBe('cp932');
   });
 
+  test.each(['在庫数', '㈱', '限定福袋', '高級緑茶', '数量限定'])('kanji-only Japanese that is also valid CP949 but has no KS X 1001 pair is CP932: %s', (text) => {
+    const bytes = iconv.encode(text, 'cp932');
+    expect(isClean(bytes, 'cp949')).toBe(true); // the premise: 在庫数 reads 띪뚆릶 as CP949
+    expect(legacyEncoding(bytes, true)).toBe('cp932');
+  });
+
+  // The price of the rule above: extension-range syllables alone (no common syllable anywhere in the
+  // window) read as Shift_JIS kanji. No real Korean sheet is written in those alone.
+  test.each(['똠', '뷁', '쀍', '똠뷁', '똠 뷁 햏 쀍'])('extension-range Hangul alone that is valid CP932 is taken as Japanese: %s', (text) => {
+    expect(legacyEncoding(iconv.encode(text, 'cp949'), true)).toBe('cp932');
+  });
+
   // 髙 is FB FC, a KS X 1001 pair as CP949, so it keeps CP949 even beside kana.
-  test.each(['在庫数', '㈱', '髙', '髙島屋「限定」'])('ambiguous (valid CP949 with only kanji, or a KS X 1001 pair) stays CP949: %s', (text) => {
+  test.each(['髙', '髙島屋「限定」'])('ambiguous (a pair that looks like KS X 1001) stays CP949: %s', (text) => {
     expect(legacyEncoding(iconv.encode(text, 'cp932'), true)).toBe('cp949');
   });
 

@@ -169,15 +169,25 @@ describe('files made at test time', () => {
     expect(await fileIssueMessage(path)).toMatch(/neither UTF-8 nor CP949 \(EUC-KR\) nor Shift_JIS \(CP932\) text \(invalid bytes after byte 23\)/); // the window's start
   });
 
-  test('short Korean of extension-range syllables that are also valid CP932 (똠 慶, 뷁 誹, 쀍 力) stays Korean', async () => {
+  test('a kanji-only Shift_JIS sheet (also valid CP949 bytes) is read as Japanese', async () => {
+    const bytes = iconv.encode('sku_code,在庫数\r\nTS-BLK-M,41\r\nrakuten,限定福袋\r\n', 'cp932');
+    expect(iconv.decode(bytes, 'cp949')).not.toContain('\uFFFD'); // the premise: CP949 would take these bytes too
+    const path = join(dir, 'kanji-only.csv');
+    await writeFile(path, bytes);
+    expect(await texts(path)).toEqual([
+      [1, ['sku_code', '在庫数']],
+      [2, ['TS-BLK-M', '41']],
+      [3, ['rakuten', '限定福袋']],
+    ]);
+  });
+
+  test('Korean with a common syllable beside extension-range ones (똠 慶, 뷁 誹 as CP932) stays Korean', async () => {
     for (const [name, text] of [
-      ['ext1.csv', '똠 뷁 햏 쀍'],
-      ['ext2.csv', '똠뷁'],
-      ['ext3.csv', '쀍'],
+      ['ext1.csv', '똠 뷁 햏 쀍 양'],
+      ['ext2.csv', '똠양꿍'],
       ['ext4.csv', '햏햏'],
     ] as const) {
       const bytes = iconv.encode(`sku_code,sku_name\r\nA-1,${text}\r\n`, 'cp949');
-      expect(iconv.decode(bytes, 'cp932')).not.toContain('\uFFFD'); // the premise: CP932 would take these bytes too
       const path = join(dir, name);
       await writeFile(path, bytes);
       expect(await texts(path)).toEqual([
