@@ -7,6 +7,7 @@ import { findShopById, findShopsByMallId, insertShop, listShops, resetShopHealth
 import { inTransaction } from '../data/transaction.js';
 import { InputError, type Mall } from '../lib/errors.js';
 import { maskSecret } from '../lib/redact.js';
+import { carrierProblem } from './exports/ship.js';
 import { checkKeyOpensStored, decryptCredentials, encryptCredentials } from '../lib/secrets.js';
 import { kstDayStart, kstDate } from '../lib/time.js';
 import type { PipelineDeps } from './deps.js';
@@ -115,9 +116,11 @@ function checkRate(value: string | undefined): number | null {
   return n;
 }
 
-function checkCarrier(value: string | undefined): string | null {
+function checkCarrier(value: string | undefined, mall: Mall): string | null {
   if (value === undefined) return null;
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(value.trim())) throw new InputError(`--carrier-code "${value}" is not a carrier code (e.g. QXPRESS for Naver, 1000 for Rakuten)`);
+  const problem = carrierProblem(mall, value.trim());
+  if (problem) throw new InputError(`--carrier-code ${problem}`);
   return value.trim();
 }
 
@@ -170,7 +173,7 @@ export async function addShop(deps: PipelineDeps, input: AddShopInput): Promise<
   if (!SHOP_ID.test(shopId)) throw new InputError(`--shop-id "${input.shopId}" must be 1–100 characters of letters, digits, ., _ and -`);
   const shopUrl = checkShopUrl(mall, shopId, input.shopUrl);
   const apiBaseUrl = checkApiBaseUrl(input.apiBaseUrl);
-  const carrierCode = checkCarrier(input.carrierCode);
+  const carrierCode = checkCarrier(input.carrierCode, mall);
   const rateLimitPerSec = checkRate(input.rateLimit);
   const credentials = 'file' in input.credentials ? readCredentialsFile(input.credentials.file, mall) : parseCredentialsText(input.credentials.text, mall, 'the credentials you gave');
   const taken = await findShopsByMallId(conn, shopId, mall);
@@ -295,7 +298,7 @@ export async function updateShopSettings(deps: PipelineDeps, shop: Shop, input: 
   }
   if (input.shopUrl !== undefined) changes.shopUrl = checkShopUrl(shop.mall, shop.mallShopId, input.shopUrl);
   if (input.apiBaseUrl !== undefined) changes.apiBaseUrl = input.apiBaseUrl === '' ? null : checkApiBaseUrl(input.apiBaseUrl);
-  if (input.carrierCode !== undefined) changes.carrierCode = input.carrierCode === '' ? null : checkCarrier(input.carrierCode);
+  if (input.carrierCode !== undefined) changes.carrierCode = input.carrierCode === '' ? null : checkCarrier(input.carrierCode, shop.mall);
   if (input.rateLimit !== undefined) changes.rateLimitPerSec = input.rateLimit === '' ? null : checkRate(input.rateLimit);
   for (const k of ['autoOrderSync', 'autoOrderConfirm', 'autoInstruct', 'autoStockSync'] as const) if (input[k] !== undefined) changes[k] = input[k];
   if (Object.keys(changes).length === 0) throw new InputError('nothing to change: give --credentials-file, --auto-… on|off, --shop-url, --api-base-url, --carrier-code or --rate-limit');

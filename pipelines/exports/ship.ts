@@ -10,6 +10,19 @@ export function carrierOf(shop: Pick<Shop, 'mall' | 'carrierCode'>): string {
 }
 
 /**
+ * Why `code` cannot be a carrier code of `mall`, or undefined. Only the form is checked (both
+ * marketplaces add codes): Rakuten's `deliveryCompany` is four digits (1000 その他, 1001 ヤマト運輸,
+ * 1002 佐川急便, 1003 日本郵便…, spec §4.4), Naver's `deliveryCompanyCode` a name in capitals
+ * (CJGLS, HANJIN, EPOST, QXPRESS…, spec §5.3). A code of the other marketplace would be refused
+ * for good at the push, with the parcel already shipped.
+ */
+export function carrierProblem(mall: Shop['mall'], code: string): string | undefined {
+  if (mall === 'rakuten' && !/^\d{4}$/.test(code)) return `${code} is not a Rakuten delivery company code (four digits, e.g. 1000 その他, 1001 ヤマト運輸, 1002 佐川急便, 1003 日本郵便)`;
+  if (mall === 'naver' && !/^[A-Z][A-Z0-9_]*$/.test(code)) return `${code} is not a Naver delivery company code (capitals, e.g. CJGLS, HANJIN, EPOST, QXPRESS)`;
+  return undefined;
+}
+
+/**
  * A parcel got its tracking number (design.md §5): `instructed` → `shipped`, the number recorded,
  * and `on_hand` of its SKUs decremented — all in the caller's transaction and only when the
  * parcel was still `instructed`, so whichever of invoice or warehouse import comes first counts

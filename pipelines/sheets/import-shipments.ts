@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { findFulfillmentOrderById, findFulfillmentOrdersByMallOrderId, type FulfillmentOrder } from '../../data/stores/fulfillment.js';
 import { findShipmentsByNumber, findShipmentsOf } from '../../data/stores/shipments.js';
-import { findShopById, type Shop } from '../../data/stores/shops.js';
+import { findShopById, shopLabel, type Shop } from '../../data/stores/shops.js';
 import type { SheetErrorReason, SheetIssue } from '../../lib/errors.js';
 import { SHIPMENT_COLUMNS, SHIPMENT_RULES, shippedAtProblem, shippedAtText, toShipmentRow, type ShipmentSheetRow } from '../../mappings/warehouse-sheets.js';
 import type { PipelineDeps } from '../deps.js';
-import { carrierOf, markShipped } from '../exports/ship.js';
+import { carrierOf, carrierProblem, markShipped } from '../exports/ship.js';
 import { applySheet, rejectSheet, type ChangeCounts, type ImportSummary } from './apply.js';
 import { validateSheet } from './validate-sheet.js';
 
@@ -96,9 +96,15 @@ export async function importShipmentSheet(deps: PipelineDeps, _seller: unknown, 
       conflict('conflict', `fulfillment order ${found.id} is ${found.status}${found.holdReason ? ` (${found.holdReason})` : ''}, not instructed: resolve it before recording a shipment`);
       continue;
     }
+    const shop = (await findShopById(deps.db.knex, found.shopId))!;
+    const badCarrier = r.carrier !== null ? carrierProblem(shop.mall, r.carrier) : undefined;
+    if (badCarrier) {
+      issues.push({ row: r.row, column: label('carrier'), value: r.carrier!, reason: 'invalid_format', message: `${badCarrier}; fulfillment order ${found.id} is of ${shopLabel(shop)}` });
+      continue;
+    }
     numberRows.set(r.tracking_number, { row: r, parcel: found.id });
     parcelRows.set(found.id, r);
-    plan.push({ row: r, fo: found, shop: (await findShopById(deps.db.knex, found.shopId))! });
+    plan.push({ row: r, fo: found, shop });
   }
   const meta = { kind: 'shipments' as const, sellerId: null, file: name, sha256: sheet.sha256, rows: sheet.rowCount };
   if (issues.length > 0) return rejectSheet(deps, meta, issues);

@@ -135,6 +135,14 @@ describe('shops add / shops update', () => {
     },
   );
 
+  test("a carrier code of the other marketplace is refused by add and update with exit 2", async () => {
+    const before = await shopsRows();
+    const message = /--carrier-code 1000 is not a Naver delivery company code/;
+    expectRefused(await run(['shops', 'add', '--seller', 'acme', '--mall', 'naver', '--shop-id', 'n8', '--carrier-code', '1000', '--credentials-file', naver('n8.json', 'n8-app')]), message);
+    expectRefused(await run(['shops', 'update', '1', '--carrier-code', '1000']), message);
+    expect(await shopsRows()).toBe(before);
+  });
+
   test('a Rakuten licence whose stored expiry date has passed or is near is stored with a warning (stderr and --json), exit 0', async () => {
     const passed = await run(['shops', 'add', '--seller', 'acme', '--mall', 'rakuten', '--shop-id', 'r1', '--shop-url', 'https://www.rakuten.ne.jp/r1', '--credentials-file', rakuten('r1.json', '1', '2020-01-01')]);
     expect(passed.code).toBe(0);

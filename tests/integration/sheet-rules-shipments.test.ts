@@ -5,6 +5,9 @@
  * a database left exactly as it was. Fixtures name the parcels created in beforeAll (fulfillment
  * orders 1–14); good ones each ship their own, broken ones name 6, 7 and 9–14 only.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createFulfillmentOrder } from '../../data/stores/fulfillment.js';
 import { insertShipment } from '../../data/stores/shipments.js';
 import { fromDbTime } from '../../lib/time.js';
@@ -83,6 +86,8 @@ const BAD_SHIPMENTS: Array<{ file: string; issues: Issue[] }> = [
     issues: [
       [2, 'carrier', 'invalid_format', 'CJ 대한통운'],
       [3, 'carrier', 'too_long', 'C'.repeat(33)],
+      // Parcel 11 is Rakuten's: a Naver code would be refused for good at the push.
+      [4, 'carrier', 'invalid_format', 'QXPRESS'],
     ],
   },
   {
@@ -155,5 +160,21 @@ describe.each(dialects())('shipment sheet rules of design.md §4a, one fixture e
     const before = await everything(k());
     expect(await issuesOf(importShipmentSheet(deps, null, rule('ship-bad-package-mismatch.csv'), { dryRun: true }))).toEqual([[2, 'fulfillment_order_id', 'conflict', '13']]);
     expect(await everything(k())).toEqual(before);
+  });
+  test('a carrier code of the other marketplace is refused for that parcel, nothing written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ship-carrier-'));
+    try {
+      const file = path.join(dir, 'carriers.csv');
+      // Parcel 9 is Naver's, 11 Rakuten's (both named only by refused sheets).
+      fs.writeFileSync(file, 'tracking_number,fulfillment_order_id,carrier\nCX-9,9,1000\nCX-11,11,QXPRESS\n');
+      const before = await everything(k());
+      expect(await issuesOf(importShipmentSheet(deps, null, file, { dryRun: false }))).toEqual([
+        [2, 'carrier', 'invalid_format', '1000'],
+        [3, 'carrier', 'invalid_format', 'QXPRESS'],
+      ]);
+      expect(await everything(k())).toEqual(before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
