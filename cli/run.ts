@@ -6,6 +6,7 @@ import { JobRunner, runJobNow, type ShopRunResult } from '../jobs/runner.js';
 import { InputError } from '../lib/errors.js';
 import { kstDayStart, parseOffsetTime } from '../lib/time.js';
 import { resolveShop } from '../pipelines/shops.js';
+import { shopLabel } from '../data/stores/shops.js';
 import { action } from './command.js';
 import { emit, table } from './output.js';
 
@@ -71,7 +72,7 @@ export function registerRun(program: Command): void {
         if (!job) throw new InputError(`unknown job ${jobId}; jobs: ${JOBS.map((j) => j.id).join(', ')}`);
         const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
         const deps = await app.deps();
-        const shops = opts.shop ? [await resolveShop(deps.db.knex, opts.shop)] : undefined;
+        const shops = opts.shop !== undefined ? [await resolveShop(deps.db.knex, opts.shop)] : undefined;
         const runner = new JobRunner(deps);
         let results: ShopRunResult[];
         try {
@@ -90,6 +91,10 @@ export function registerRun(program: Command): void {
         emit(app.json, { job: job.id, results }, () => {
           if (results.length === 0) return `${job.id}: no shop to run for (${job.id === 'orders:pull' || job.id === 'orders:sweep' ? 'shops need --auto-sync' : 'no eligible shop'}, or name one with --shop).`;
           const warnings = results.flatMap((r) => r.warnings.map((w) => `warning: ${w}`));
+          // A named shop whose switch is off: the pipeline leaves its work alone; say why.
+          for (const shop of shops ?? []) {
+            if (!job.eligible(shop) && job.switch) warnings.push(`note: ${job.id} has nothing to do for ${shopLabel(shop)} while its ${job.switch} is off; turn it on with \`mallbridge shops update ${shop.id} ${job.switch} on\``);
+          }
           return [`${job.id}:`, table(['shop', 'status', 'counts / error'], resultRows(results)), ...warnings].join('\n');
         });
         return bad.length > 0 ? 1 : 0;

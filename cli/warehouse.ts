@@ -19,7 +19,7 @@ export function registerWarehouse(program: Command): void {
     .action(
       action(async (app, opts: { shop?: string }) => {
         const deps = await app.deps();
-        const shops = opts.shop ? [await resolveShop(deps.db.knex, opts.shop)] : await listShops(deps.db.knex);
+        const shops = opts.shop !== undefined ? [await resolveShop(deps.db.knex, opts.shop)] : await listShops(deps.db.knex);
         const { issueInvoices } = await import('../pipelines/exports/invoices.js');
         const results = [];
         for (const shop of shops) results.push(await issueInvoices(deps, shop));

@@ -79,6 +79,8 @@ export interface JobDefinition {
    * every shop at once (the nightly report), leased as `<job>/all`, its `job_runs.shop_id` null.
    */
   scope?: 'shop' | 'all';
+  /** The `shops add/update` switch that makes a shop eligible (`--auto-confirm`…), when one does. */
+  switch?: string;
   /** Shops the scheduler runs it for (an explicit `run --shop` runs it for that shop regardless). */
   eligible(shop: Shop): boolean;
   /** The work: calls the job's pipeline. */
@@ -134,6 +136,7 @@ export const JOBS: readonly JobDefinition[] = [
     pipeline: 'pipelines/orders/pull.ts',
     callsMarketplace: true,
     backsOff: true,
+    switch: '--auto-sync',
     eligible: (shop) => shop.autoOrderSync,
     run: perShop(async (deps, shop, options) => {
       const { pullOrders } = await import('../pipelines/orders/pull.js');
@@ -148,6 +151,7 @@ export const JOBS: readonly JobDefinition[] = [
     pipeline: 'pipelines/exports/confirm.ts',
     callsMarketplace: true,
     backsOff: true,
+    switch: '--auto-confirm',
     eligible: (shop) => shop.autoOrderConfirm,
     run: perShop(async (deps, shop) => {
       const { confirmOrders } = await import('../pipelines/exports/confirm.js');
@@ -162,6 +166,7 @@ export const JOBS: readonly JobDefinition[] = [
     pipeline: 'pipelines/exports/instruct.ts',
     callsMarketplace: false,
     backsOff: false,
+    switch: '--auto-instruct',
     eligible: (shop) => shop.autoInstruct,
     run: perShop(async (deps, shop) => {
       const { instructOrders } = await import('../pipelines/exports/instruct.js');
@@ -191,6 +196,7 @@ export const JOBS: readonly JobDefinition[] = [
     pipeline: 'pipelines/exports/stock-sync.ts',
     callsMarketplace: true,
     backsOff: true,
+    switch: '--auto-stock-sync',
     eligible: (shop) => shop.autoStockSync,
     run: perShop(async (deps, shop) => {
       const { syncStock } = await import('../pipelines/exports/stock-sync.js');
@@ -205,6 +211,7 @@ export const JOBS: readonly JobDefinition[] = [
     pipeline: 'pipelines/orders/pull.ts',
     callsMarketplace: true,
     backsOff: true,
+    switch: '--auto-sync',
     eligible: (shop) => shop.autoOrderSync,
     run: perShop(async (deps, shop, options) => {
       // The previous KST day again, whole (design.md §6): late-indexed changes, missed windows.

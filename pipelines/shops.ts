@@ -319,6 +319,7 @@ export async function updateShopSettings(deps: PipelineDeps, shop: Shop, input: 
  */
 export async function resolveShop(conn: Conn, ref: string): Promise<Shop> {
   const text = ref.trim();
+  if (text === '') throw new InputError('--shop is empty: give a shop id, a marketplace id, or naver:ID / rakuten:ID');
   if (/^\d+$/.test(text)) {
     const shop = await findShopById(conn, Number(text));
     if (!shop) throw new InputError(`no shop with id ${text} (\`mallbridge shops list\` shows them; for a marketplace id made of digits write naver:${text} or rakuten:${text})`);

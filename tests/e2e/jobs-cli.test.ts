@@ -159,4 +159,12 @@ describe('run, worker and jobs status on the embedded database', () => {
       await k('shops').where('id', 2).update({ credentials: row.credentials });
     }
   });
+  test('a named shop whose switch is off gets a note saying why nothing was done; an empty --shop is exit 2', async () => {
+    const r = await runCli(['run', 'orders:instruct', '--shop', '1'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note: orders:instruct has nothing to do for shop 1 (naver:demo-store) while its --auto-instruct is off; turn it on with `mallbridge shops update 1 --auto-instruct on`');
+    const empty = await runCli(['run', 'orders:pull', '--shop', ''], env);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--shop is empty');
+  });
 });
